@@ -1,0 +1,273 @@
+"""`soundstream`: the one entry point for every job.
+
+Imports are lazy (inside each command): `soundstream ingest` is timed as a whole command in
+the benchmarks, so start-up must not pay for FastAPI, Strawberry or Alembic it does not use.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from server.config import Settings
+    from server.ingest.report import IngestReport
+    from server.ingest.service import OrphanPolicy
+
+app = typer.Typer(
+    help="SoundStream: the Last.fm-2k music graph service.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+DatabaseUrlOption = Annotated[
+    str | None,
+    typer.Option("--database-url", help="SQLAlchemy URL; default: DATABASE_URL or SQLite file."),
+]
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir", help="Directory with the .dat files (else LASTFM_DATA_DIR, data/raw)."
+    ),
+]
+
+
+class Orphans(StrEnum):
+    quarantine = "quarantine"
+    stub = "stub"
+    fail = "fail"
+
+
+def _settings(database_url: str | None = None) -> Settings:
+    from server.config import Settings
+
+    settings = Settings()
+    if database_url:
+        settings = settings.model_copy(update={"database_url": database_url})
+    return settings
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _interactive() -> bool:
+    import os
+
+    return sys.stdout.isatty() and not os.environ.get("CI")
+
+
+def _print_report(report: IngestReport, report_path: Path | None) -> None:
+    typer.echo(report.render_text())
+    if report_path is not None:
+        report.write_json(report_path)
+        typer.echo(f"report written to {report_path}")
+
+
+def _ingest(
+    settings: Settings,
+    data_dir: Path,
+    *,
+    orphans: OrphanPolicy,
+    replace: bool,
+    report_path: Path | None,
+) -> IngestReport:
+    from server.db.engine import create_db_engine
+    from server.ingest.service import IngestAbortedError, run_ingest
+
+    engine = create_db_engine(settings.database_url)
+    try:
+        if _interactive():
+            from rich.progress import Progress
+
+            with Progress(transient=True) as bar:
+                task = bar.add_task("loading", total=7)
+
+                def advance(table: str, rows: int) -> None:
+                    bar.update(task, advance=1, description=f"{table}: {rows:,} rows")
+
+                report = run_ingest(
+                    engine,
+                    data_dir,
+                    orphans=orphans,
+                    replace=replace,
+                    progress=advance,
+                )
+        else:
+            report = run_ingest(engine, data_dir, orphans=orphans, replace=replace)
+    except IngestAbortedError as exc:
+        _print_report(exc.report, report_path)
+        raise _fail(str(exc)) from None
+    finally:
+        engine.dispose()
+    _print_report(report, report_path)
+    return report
+
+
+def _data_dir(settings: Settings, explicit: Path | None) -> Path:
+    from server.ingest.sources import DataNotFoundError, resolve_data_dir
+
+    try:
+        return resolve_data_dir(explicit, settings.lastfm_data_dir, settings.raw_data_dir)
+    except DataNotFoundError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def ingest(
+    data_dir: DataDirOption = None,
+    database_url: DatabaseUrlOption = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Rebuild from the files, discarding what is there.")
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Also write the report as JSON here.")
+    ] = None,
+    orphans: Annotated[
+        Orphans,
+        typer.Option(
+            help="Rows naming unknown artists/tags: quarantine them, stub the ids, or fail."
+        ),
+    ] = Orphans.quarantine,
+) -> None:
+    """Load the .dat files into the database; every row is loaded or quarantined with a reason."""
+    settings = _settings(database_url)
+    _ingest(
+        settings,
+        _data_dir(settings, data_dir),
+        orphans=orphans.value,
+        replace=replace,
+        report_path=report,
+    )
+
+
+@app.command("fetch-data")
+def fetch_data(
+    dest: Annotated[Path | None, typer.Option(help="Where to unpack (default data/raw).")] = None,
+    no_verify: Annotated[
+        bool, typer.Option("--no-verify", help="Accept an archive whose SHA-256 differs.")
+    ] = False,
+    url: Annotated[str | None, typer.Option(help="Archive URL (default: GroupLens).")] = None,
+) -> None:
+    """Download the GroupLens archive, verify it and unpack it."""
+    from server.ingest import sources
+
+    settings = _settings()
+    target = dest or settings.raw_data_dir
+    try:
+        where = sources.fetch(
+            target,
+            url=url or sources.ARCHIVE_URL,
+            expected_sha256=None if no_verify else sources.ARCHIVE_SHA256,
+        )
+    except sources.FetchError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"dataset ready in {where}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    database_url: DatabaseUrlOption = None,
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Create or migrate the schema (Alembic)."""
+    from server.db.engine import database_label
+    from server.db.migrate import upgrade
+
+    settings = _settings(database_url)
+    upgrade(settings.database_url, revision)
+    typer.echo(f"schema at {revision} on {database_label(settings.database_url)}")
+
+
+@db_app.command("current")
+def db_current(database_url: DatabaseUrlOption = None) -> None:
+    """Print the schema revision of the database."""
+    from server.db.engine import create_db_engine
+    from server.db.schema import current_revision
+
+    engine = create_db_engine(_settings(database_url).database_url)
+    typer.echo(current_revision(engine) or "none")
+    engine.dispose()
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default PORT, 8000).")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    database_url: DatabaseUrlOption = None,
+    proxy_headers: Annotated[bool, typer.Option(help="Trust X-Forwarded-* headers.")] = False,
+) -> None:
+    """Serve the API (REST at /api/v1, docs at /docs) with uvicorn."""
+    import os
+
+    import uvicorn
+
+    settings = _settings(database_url)
+    if database_url:
+        # Worker processes rebuild Settings from the environment.
+        os.environ["DATABASE_URL"] = database_url
+    uvicorn.run(
+        "server.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        proxy_headers=proxy_headers,
+        log_level="info",
+    )
+
+
+@app.command()
+def up(
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="API port.")] = None,
+    data_dir: DataDirOption = None,
+    database_url: DatabaseUrlOption = None,
+) -> None:
+    """The main job: fetch the data if missing, ingest if the database is missing or stale,
+    then serve."""
+    from server.db.engine import create_db_engine
+    from server.db.schema import ensure_schema
+    from server.ingest import sources
+    from server.ingest.service import database_state
+
+    settings = _settings(database_url)
+    try:
+        directory = sources.resolve_data_dir(
+            data_dir, settings.lastfm_data_dir, settings.raw_data_dir
+        )
+    except sources.DataNotFoundError:
+        typer.echo(f"dataset not found: downloading it into {settings.raw_data_dir}")
+        try:
+            directory = sources.fetch(settings.raw_data_dir)
+        except sources.FetchError as exc:
+            raise _fail(str(exc)) from None
+    engine = create_db_engine(settings.database_url)
+    ensure_schema(engine)
+    state = database_state(engine)
+    engine.dispose()
+    current = sources.fingerprint(directory, "quarantine")
+    if state.empty or state.fingerprint != current:
+        reason = "empty" if state.empty else "built from other files: rebuilding"
+        typer.echo(f"database {reason}; ingesting {directory}")
+        _ingest(settings, directory, orphans="quarantine", replace=True, report_path=None)
+    else:
+        typer.echo(f"database up to date (data version {state.data_version})")
+    serve(host=host, port=port, workers=1, database_url=database_url, proxy_headers=False)
+
+
+def main() -> None:  # pragma: no cover - console script shim
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,82 @@
+"""One settings object for every job, read from the environment (and a `.env` file).
+
+No other module reads ``os.environ``: the CLI, the app factory and the tests build a `Settings`
+and pass it down, so a test can run two configurations side by side in one process.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///data/soundstream.db"
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field maps to an upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field(
+        default=DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL; sqlite:///path or postgresql+psycopg://user@host/db.",
+    )
+    lastfm_data_dir: Path | None = Field(
+        default=None, description="Directory holding the HetRec .dat files (skips the download)."
+    )
+    raw_data_dir: Path = Field(
+        default=Path("data/raw"), description="Where `fetch-data` unpacks the dataset."
+    )
+    soundstream_api_keys: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated API keys that may write. Empty: every write is refused.",
+    )
+    redis_url: str | None = Field(
+        default=None, description="Redis for shared caches and rate limits; in-process if unset."
+    )
+    rate_limit_per_minute: int = Field(
+        default=0, ge=0, description="Requests per client per minute; 0 disables rate limiting."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="Comma-separated origins allowed by CORS."
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    dashboard_port: int = Field(default=8501, ge=1, le=65535)
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+
+    @field_validator("soundstream_api_keys", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        return _split_csv(value)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()
+
+
+def resolve_sqlite_path(database_url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other engines and in-memory databases."""
+    prefix = "sqlite:///"
+    if not database_url.startswith(prefix):
+        return None
+    path = database_url[len(prefix) :].split("?", 1)[0]
+    if path in ("", ":memory:"):
+        return None
+    return Path(path)

@@ -1,0 +1,1 @@
+"""Database layer: typed models, engine factory, migrations and the data version."""

@@ -1,0 +1,96 @@
+"""Engines and sessions for SQLite (the embedded default) and PostgreSQL (psycopg 3).
+
+SQLite pragmas are per connection, so they are set in a ``connect`` event on every new
+connection: foreign keys (the schema's ON DELETE CASCADE depends on them), WAL so readers do
+not block the writer, and a busy timeout so concurrent writers wait instead of failing with
+"database is locked".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from server.config import resolve_sqlite_path
+
+
+def normalise_url(database_url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and route them to psycopg 3."""
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url[len("postgres://") :]
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    return database_url
+
+
+def create_db_engine(database_url: str, *, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
+    """An engine with the pragmas and pool this project relies on."""
+    url = normalise_url(database_url)
+    if url.startswith("sqlite"):
+        path = resolve_sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+            **kwargs,
+        )
+        _install_sqlite_pragmas(engine, busy_timeout_ms)
+        return engine
+    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    return create_engine(url, **kwargs)
+
+
+def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # pysqlite's implicit BEGIN is turned off so the "begin" event below owns transactions.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    # A writer takes the write lock at BEGIN (IMMEDIATE): two deferred writers that both read
+    # first would otherwise deadlock on the lock upgrade and one would fail at once with
+    # "database is locked"; with IMMEDIATE the busy timeout serialises them. Readers stay
+    # deferred, so under WAL they never wait for a writer.
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+SQLITE_BEGIN_OPTION = "sqlite_begin"
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """The same pool, but transactions that start with the write lock on SQLite."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+def database_label(database_url: str) -> str:
+    """A printable form of the URL without the password."""
+    return make_url(normalise_url(database_url)).render_as_string(hide_password=True)
+
+
+def sqlite_file(engine: Engine) -> Path | None:
+    return resolve_sqlite_path(str(engine.url)) if is_sqlite(engine) else None

@@ -1,0 +1,169 @@
+"""The course's schema as typed SQLAlchemy 2.0 models.
+
+Table and column names are exactly the seed's (``user_artists.userID`` ...), so SQL written for
+the course runs unchanged; Python attributes are snake_case. Relationships are ``lazy="raise"``:
+an accidental lazy load (an N+1 in the making) fails loudly in tests instead of silently in
+production. Secondary indexes are named for the query that uses them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+# Link tables are their composite primary key: on SQLite, WITHOUT ROWID stores the rows in the
+# key's B-tree instead of a rowid table plus a separate key index (one write per row, not two;
+# a user's rows are contiguous). PostgreSQL ignores the option.
+SQLITE_CLUSTERED = {"sqlite_with_rowid": False}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Artist(Base):
+    __tablename__ = "artists"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    url: Mapped[str | None] = mapped_column(Text)
+    picture_url: Mapped[str | None] = mapped_column("pictureURL", Text)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column("userID", Integer, primary_key=True)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column("tagID", Integer, primary_key=True)
+    value: Mapped[str] = mapped_column("tagValue", Text, nullable=False, unique=True)
+
+
+class UserArtist(Base):
+    """A listen weight: how many times a user played an artist (one of their top 50)."""
+
+    __tablename__ = "user_artists"
+    __table_args__ = (
+        CheckConstraint('"weight" >= 0', name="weight_non_negative"),
+        # artist -> listeners (and per-artist plays): GET /artists/{id}/listeners, charts, search.
+        Index("ix_user_artists_artist_listeners", "artistID", "weight", "userID"),
+        SQLITE_CLUSTERED,
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        "userID", ForeignKey("users.userID", ondelete="CASCADE"), primary_key=True
+    )
+    artist_id: Mapped[int] = mapped_column(
+        "artistID", ForeignKey("artists.id", ondelete="CASCADE"), primary_key=True
+    )
+    weight: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class UserTaggedArtist(Base):
+    """One tag assignment. ``timestamp`` is Unix milliseconds (see `server.ingest.readers`)."""
+
+    __tablename__ = "user_taggedartists"
+    __table_args__ = (
+        # tag -> artists: GET /tags/{id}/artists and the tag filters of the artist search.
+        Index("ix_user_taggedartists_tag_artists", "tagID", "artistID"),
+        # artist -> tags with counts: GET /artists/{id}/tags.
+        Index("ix_user_taggedartists_artist_tags", "artistID", "tagID"),
+        # time series: tag trends by year/month.
+        Index("ix_user_taggedartists_year_month", "year", "month"),
+        SQLITE_CLUSTERED,
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        "userID", ForeignKey("users.userID", ondelete="CASCADE"), primary_key=True
+    )
+    artist_id: Mapped[int] = mapped_column(
+        "artistID", ForeignKey("artists.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        "tagID", ForeignKey("tags.tagID", ondelete="CASCADE"), primary_key=True
+    )
+    timestamp: Mapped[int] = mapped_column(BigInteger, primary_key=True, nullable=False)
+    day: Mapped[int | None] = mapped_column(SmallInteger)
+    month: Mapped[int | None] = mapped_column(SmallInteger)
+    year: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class UserFriend(Base):
+    """One direction of a friendship; every friendship is stored in both directions."""
+
+    __tablename__ = "user_friends"
+    __table_args__ = (
+        CheckConstraint('"userID" <> "friendID"', name="not_self"),
+        # friend -> user: who lists this user as a friend (the reverse edge, cascades).
+        Index("ix_user_friends_friend_user", "friendID", "userID"),
+        SQLITE_CLUSTERED,
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        "userID", ForeignKey("users.userID", ondelete="CASCADE"), primary_key=True
+    )
+    friend_id: Mapped[int] = mapped_column(
+        "friendID", ForeignKey("users.userID", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Meta(Base):
+    """Small key/value facts about the database: the data version, the ingested source."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class IngestReject(Base):
+    """A quarantined input row: nothing read is ever dropped without a trace."""
+
+    __tablename__ = "ingest_rejects"
+    __table_args__ = (Index("ix_ingest_rejects_file_reason", "file", "reason"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    file: Mapped[str] = mapped_column(String(128), nullable=False)
+    line_no: Mapped[int] = mapped_column(Integer, nullable=False)
+    raw: Mapped[str] = mapped_column(Text, nullable=False)
+    reason: Mapped[str] = mapped_column(String(64), nullable=False)
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, default=lambda: datetime.now(UTC)
+    )
+
+
+DATA_TABLES: tuple[str, ...] = (
+    "artists",
+    "users",
+    "tags",
+    "user_artists",
+    "user_taggedartists",
+    "user_friends",
+)

@@ -1,0 +1,157 @@
+"""The domain error tree and the one place that renders errors as RFC 9457 problem+json.
+
+Services raise `DomainError` subclasses; only the edge (this module for REST, the GraphQL
+layer for GraphQL) turns them into a wire format. Unexpected exceptions become a 500 problem
+that carries the request id and no internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("soundstream.errors")
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://soundstream.dev/problems/"
+
+
+class DomainError(Exception):
+    """Base of every error a service may raise on purpose."""
+
+    status: int = 400
+    code: str = "bad-request"
+    title: str = "Bad request"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFoundError(DomainError):
+    status, code, title = 404, "not-found", "Not found"
+
+
+class ConflictError(DomainError):
+    status, code, title = 409, "conflict", "Conflict"
+
+
+class InvalidInputError(DomainError):
+    """Input that passes type validation but breaks a rule (befriending oneself, bad range)."""
+
+    status, code, title = 422, "invalid-input", "Invalid input"
+
+
+class UnauthenticatedError(DomainError):
+    status, code, title = 401, "unauthenticated", "Authentication required"
+
+
+class ForbiddenError(DomainError):
+    status, code, title = 403, "forbidden", "Forbidden"
+
+
+class RateLimitedError(DomainError):
+    status, code, title = 429, "rate-limited", "Too many requests"
+
+
+class UnavailableError(DomainError):
+    status, code, title = 503, "unavailable", "Service unavailable"
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    code: str | None = None,
+    instance: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + (code or HTTPStatus(status).phrase.lower().replace(" ", "-")),
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    body.update(extra)
+    return JSONResponse(
+        jsonable_encoder(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def request_id(request: Request) -> str:
+    return str(getattr(request.state, "request_id", "") or "")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        headers = {str(k): str(v) for k, v in exc.extra.pop("headers", {}).items()}
+        return problem(
+            exc.status,
+            exc.title,
+            exc.detail,
+            code=exc.code,
+            instance=request.url.path,
+            headers=headers or None,
+            **exc.extra,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "loc": list(err.get("loc", ())),
+                "field": ".".join(str(p) for p in err.get("loc", ())[1:]) or None,
+                "msg": err.get("msg", ""),
+                "type": err.get("type", ""),
+            }
+            for err in exc.errors()
+        ]
+        fields = ", ".join(e["field"] or e["loc"][0] for e in errors if e["loc"])
+        return problem(
+            422,
+            "Validation failed",
+            f"invalid value for: {fields}" if fields else "the request is not valid",
+            code="validation-error",
+            instance=request.url.path,
+            errors=errors,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        title = HTTPStatus(exc.status_code).phrase
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        return problem(
+            exc.status_code,
+            title,
+            detail,
+            instance=request.url.path,
+            headers=dict(exc.headers) if exc.headers else None,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        rid = request_id(request)
+        log.exception(
+            "unhandled error on %s %s (request %s)", request.method, request.url.path, rid
+        )
+        return problem(
+            500,
+            "Internal server error",
+            f"an unexpected error occurred; quote request id {rid} when reporting it",
+            instance=request.url.path,
+            request_id=rid,
+            headers={"X-Request-ID": rid},
+        )

@@ -1,0 +1,240 @@
+"""Bulk loading of parsed rows in one transaction, so a failure leaves the old data intact.
+
+SQLite: ``executemany`` on the driver connection; secondary indexes are dropped at the start
+and each table's are rebuilt once its rows are in (SQLite DDL is transactional, so a failure
+rolls all of it back).
+PostgreSQL: ``COPY ... FROM STDIN`` through psycopg 3 in foreign-key order, then the id
+sequences are moved past the loaded ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.schema import CreateIndex, DropIndex
+
+from server.db import meta
+from server.db.models import Base
+from server.ingest.readers import ParsedData
+
+TABLES: tuple[str, ...] = (
+    "artists",
+    "tags",
+    "users",
+    "user_artists",
+    "user_taggedartists",
+    "user_friends",
+    "ingest_rejects",
+)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "artists": ("id", "name", "url", "pictureURL"),
+    "tags": ("tagID", "tagValue"),
+    "users": ("userID",),
+    "user_artists": ("userID", "artistID", "weight"),
+    "user_taggedartists": ("userID", "artistID", "tagID", "timestamp", "day", "month", "year"),
+    "user_friends": ("userID", "friendID"),
+    "ingest_rejects": ("file", "line_no", "raw", "reason", "detail", "created_at"),
+}
+# Tables whose rows all arrive in one `insert`, so their indexes are built right after it.
+INDEX_EARLY: frozenset[str] = frozenset({"user_artists", "user_taggedartists", "user_friends"})
+SERIAL_COLUMNS: dict[str, str] = {"artists": "id", "tags": "tagID", "users": "userID"}
+
+Progress = Callable[[str, int], None]
+Rows = Sequence[tuple[Any, ...]]
+
+
+def stub_artist_name(artist_id: int) -> str:
+    return f"[unknown artist {artist_id}]"
+
+
+def stub_tag_value(tag_id: int) -> str:
+    return f"[unknown tag {tag_id}]"
+
+
+def parsed_rows(data: ParsedData, table: str) -> Rows:
+    """The rows a parsed file contributes to ``table``."""
+    rows: dict[str, Rows] = {
+        "artists": data.artists,
+        "tags": data.tags,
+        "user_artists": data.user_artists,
+        "user_taggedartists": data.tagged,
+        "user_friends": data.friends,
+    }
+    return rows[table]
+
+
+def derived_rows(data: ParsedData) -> dict[str, Rows]:
+    """Rows known only once every file is parsed: users, placeholder stubs, rejects."""
+    user_ids: set[int] = {row[0] for row in data.user_artists}
+    user_ids.update(row[0] for row in data.tagged)
+    user_ids.update(row[0] for row in data.friends)
+    user_ids.update(row[1] for row in data.friends)
+    now = datetime.now(UTC)
+    return {
+        "artists": [(i, stub_artist_name(i), None, None) for i in sorted(data.stub_artists)],
+        "tags": [(i, stub_tag_value(i)) for i in sorted(data.stub_tags)],
+        "users": [(user_id,) for user_id in sorted(user_ids)],
+        "ingest_rejects": [
+            (r.file, r.line_no, r.raw, r.reason, r.detail or None, now) for r in data.rejects
+        ],
+    }
+
+
+class BulkLoad:
+    """One load transaction: `insert` tables as they are parsed, then `commit` or roll back.
+
+    Used as a context manager; leaving it without `commit` (an exception, an abort) rolls
+    back, so the database keeps what it held before.
+    """
+
+    def __init__(self, engine: Engine, progress: Progress | None = None) -> None:
+        self.engine = engine
+        self.progress = progress
+        self.committed = False
+
+    def insert(self, table: str, rows: Rows) -> None:
+        raise NotImplementedError
+
+    def commit(self, facts: dict[str, str]) -> int:
+        """Write ``facts`` into ``meta``, bump the data version, commit; return the version."""
+        raise NotImplementedError
+
+    def rollback(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> BulkLoad:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if not self.committed:
+            self.rollback()
+
+    def _advanced(self, table: str, count: int) -> None:
+        if self.progress is not None:
+            self.progress(table, count)
+
+
+def open_bulk_load(engine: Engine, progress: Progress | None = None) -> BulkLoad:
+    if engine.dialect.name == "sqlite":
+        return SqliteBulkLoad(engine, progress)
+    return PostgresBulkLoad(engine, progress)
+
+
+class SqliteBulkLoad(BulkLoad):
+    """Streams each table in as soon as its file is parsed, inside one ``BEGIN IMMEDIATE``.
+
+    Foreign-key enforcement is off for this one connection during the load: the readers have
+    resolved every reference (users are derived from the rows, artists and tags checked
+    against their files), and SQLite's per-row parent lookups would cost a third of the load.
+    It is switched back on before the connection returns to the pool, and a test runs
+    ``PRAGMA foreign_key_check`` after ingest to hold this promise. (A writer thread to
+    overlap parsing and writing was tried and measured: the GIL gave it nothing.)
+    """
+
+    def __init__(self, engine: Engine, progress: Progress | None = None) -> None:
+        super().__init__(engine, progress)
+        self._raw = engine.raw_connection()
+        db: Any = self._raw.driver_connection
+        self._db = db
+        db.execute("PRAGMA foreign_keys=OFF")
+        db.execute("BEGIN IMMEDIATE")
+        for table in reversed(TABLES):
+            db.execute(f'DELETE FROM "{table}"')
+            for index in Base.metadata.tables[table].indexes:
+                db.execute(self._ddl(DropIndex(index, if_exists=True)))
+
+    def _ddl(self, element: Any) -> str:
+        return str(element.compile(dialect=self.engine.dialect))
+
+    def _index(self, table: str) -> None:
+        for index in sorted(Base.metadata.tables[table].indexes, key=lambda i: str(i.name)):
+            self._db.execute(self._ddl(CreateIndex(index)))
+
+    def insert(self, table: str, rows: Rows) -> None:
+        columns = COLUMNS[table]
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" * len(columns))
+        self._db.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        if table in INDEX_EARLY:
+            self._index(table)
+        self._advanced(table, len(rows))
+
+    def commit(self, facts: dict[str, str]) -> int:
+        db = self._db
+        for table in TABLES:
+            if table not in INDEX_EARLY:
+                self._index(table)
+        upsert = (
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+        )
+        db.executemany(upsert, list(facts.items()))
+        found = db.execute("SELECT value FROM meta WHERE key = ?", (meta.DATA_VERSION,)).fetchone()
+        version = (int(found[0]) if found else 0) + 1
+        db.executemany(
+            upsert, [(meta.DATA_VERSION, str(version)), (meta.INGESTED_DATA_VERSION, str(version))]
+        )
+        db.execute("COMMIT")
+        self.committed = True
+        self._close()
+        return version
+
+    def rollback(self) -> None:
+        try:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+        finally:
+            self._close()
+
+    def _close(self) -> None:
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._raw.close()
+
+
+class PostgresBulkLoad(BulkLoad):
+    """Buffers the tables, then COPYs them in foreign-key order in one transaction
+    (PostgreSQL checks each reference as the row arrives)."""
+
+    def __init__(self, engine: Engine, progress: Progress | None = None) -> None:
+        super().__init__(engine, progress)
+        self._rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in TABLES}
+
+    def insert(self, table: str, rows: Rows) -> None:
+        self._rows[table].extend(rows)
+
+    def commit(self, facts: dict[str, str]) -> int:
+        with self.engine.begin() as conn:
+            tables = ", ".join(f'"{name}"' for name in TABLES)
+            conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY")
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            for table in TABLES:
+                names = ", ".join(f'"{c}"' for c in COLUMNS[table])
+                with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                    for row in self._rows[table]:
+                        copy.write_row(row)
+                self._advanced(table, len(self._rows[table]))
+            cursor.close()
+            for table, column in SERIAL_COLUMNS.items():
+                # After COPY with explicit ids, rows created through the API must not collide.
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+                    f'COALESCE((SELECT MAX("{column}") FROM "{table}"), 0) + 1, false)'
+                )
+            for key, value in facts.items():
+                meta.set_meta(conn, key, value)
+            version = meta.bump_data_version(conn)
+            meta.set_meta(conn, meta.INGESTED_DATA_VERSION, str(version))
+        self.committed = True
+        return version
+
+    def rollback(self) -> None:
+        self._rows.clear()

@@ -1,0 +1,71 @@
+"""The ASGI application factory: `create_app(settings)`; nothing runs at import time."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+
+from server import __version__
+from server.config import Settings
+from server.db.session import Database
+from server.errors import install_error_handlers
+from server.rest import build_api_router
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+SoundStream serves the HetRec 2011 Last.fm-2k music graph: 1,892 users, 17,632 artists,
+listen weights (play counts of each user's top 50 artists), community tags and friendships.
+
+Reads are public. Writes need an API key in the `X-API-Key` header. Errors are RFC 9457
+`application/problem+json`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    database = Database.from_settings(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        database.dispose()
+
+    app = FastAPI(
+        title="SoundStream",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.database = database
+    install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["Link", "ETag", "X-Data-Version", "X-Request-ID", "Retry-After"],
+        )
+
+    @app.middleware("http")
+    async def request_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        rid = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        request.state.request_id = rid[:128]
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request.state.request_id
+        return response
+
+    app.include_router(build_api_router(), prefix=API_PREFIX)
+    return app
