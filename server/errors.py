@@ -108,6 +108,14 @@ def install_error_handlers(app: FastAPI) -> None:
             **exc.extra,
         )
 
+    from fastapi.responses import Response
+
+    from server.rest.etag import NotModifiedError
+
+    @app.exception_handler(NotModifiedError)
+    async def _not_modified(_request: Request, exc: NotModifiedError) -> Response:
+        return Response(status_code=304, headers={"ETag": exc.etag})
+
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [

@@ -1,0 +1,1 @@
+"""Pydantic v2 schemas: XBase / XCreate / XUpdate / XPublic / XPage per resource."""
