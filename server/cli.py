@@ -155,7 +155,9 @@ def fetch_data(
     no_verify: Annotated[
         bool, typer.Option("--no-verify", help="Accept an archive whose SHA-256 differs.")
     ] = False,
-    url: Annotated[str | None, typer.Option(help="Archive URL (default: GroupLens).")] = None,
+    url: Annotated[
+        str | None, typer.Option(help="Archive URL (default: LASTFM_ARCHIVE_URL or GroupLens).")
+    ] = None,
 ) -> None:
     """Download the GroupLens archive, verify it and unpack it."""
     from server.ingest import sources
@@ -165,8 +167,8 @@ def fetch_data(
     try:
         where = sources.fetch(
             target,
-            url=url or sources.ARCHIVE_URL,
-            expected_sha256=None if no_verify else sources.ARCHIVE_SHA256,
+            url=url or settings.lastfm_archive_url,
+            expected_sha256=None if no_verify else settings.lastfm_archive_sha256,
         )
     except sources.FetchError as exc:
         raise _fail(str(exc)) from None
@@ -248,7 +250,11 @@ def up(
     except sources.DataNotFoundError:
         typer.echo(f"dataset not found: downloading it into {settings.raw_data_dir}")
         try:
-            directory = sources.fetch(settings.raw_data_dir)
+            directory = sources.fetch(
+                settings.raw_data_dir,
+                url=settings.lastfm_archive_url,
+                expected_sha256=settings.lastfm_archive_sha256,
+            )
         except sources.FetchError as exc:
             raise _fail(str(exc)) from None
     engine = create_db_engine(settings.database_url)

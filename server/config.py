@@ -34,6 +34,14 @@ class Settings(BaseSettings):
     lastfm_data_dir: Path | None = Field(
         default=None, description="Directory holding the HetRec .dat files (skips the download)."
     )
+    lastfm_archive_url: str = Field(
+        default="https://files.grouplens.org/datasets/hetrec2011/hetrec2011-lastfm-2k.zip",
+        description="Where `fetch-data` downloads the GroupLens archive from (a mirror works).",
+    )
+    lastfm_archive_sha256: str = Field(
+        default="6738f48195667ff03caaab4d32ca9a3133d8cc026b7c3cdaf6ce1010e913c59c",
+        description="Expected SHA-256 of the archive; `--no-verify` skips the check.",
+    )
     raw_data_dir: Path = Field(
         default=Path("data/raw"), description="Where `fetch-data` unpacks the dataset."
     )

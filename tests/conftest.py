@@ -1,7 +1,7 @@
 """Shared fixtures: every database test runs on SQLite (a temp file) and on PostgreSQL.
 
-PostgreSQL comes from ``TEST_POSTGRES_URL`` (default: the local server's ``test`` database,
-used only as the place to run CREATE DATABASE). Each test session creates its own databases
+PostgreSQL comes from ``TEST_POSTGRES_URL``, else a PostgreSQL ``DATABASE_URL``, else the local
+server's ``test`` database; it is only the place to run CREATE DATABASE. Each test session creates its own databases
 (one per xdist worker) and drops them at the end. Locally, without PostgreSQL, the PostgreSQL
 half is skipped with a reason; in CI (``CI`` set) an unreachable PostgreSQL is a failure.
 """
@@ -21,7 +21,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from server.config import Settings
-from server.db.engine import create_db_engine
+from server.db.engine import create_db_engine, normalise_url
 from server.ingest.service import run_ingest
 from server.main import create_app
 
@@ -81,7 +81,10 @@ class PostgresServer:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    server = PostgresServer(os.environ.get("TEST_POSTGRES_URL", DEFAULT_PG))
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if not url and os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        url = os.environ["DATABASE_URL"]
+    server = PostgresServer(normalise_url(url or DEFAULT_PG))
     yield server
     server.drop_all()
 

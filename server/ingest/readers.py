@@ -57,6 +57,11 @@ UNDECODABLE = "undecodable_bytes"
 NO_MATCHING_ASSIGNMENT = "no_matching_assignment"
 
 MS_PER_SECOND = 1000
+# Plausible tag years. The data holds 2005-2011 plus three odd but real-looking outliers
+# (1956, 1957, 1979) that are kept as Last.fm recorded them; a year such as 20 or 9999 can
+# only be a truncated or corrupt line, so it is quarantined as an impossible date.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
 
 
 @dataclass(slots=True)
@@ -309,7 +314,7 @@ def utc_midnight_ms(year: int, month: int, day: int) -> int | None:
     """
     key = (year, month, day)
     if key not in _midnights:
-        if not (1 <= month <= 12 and 1 <= year <= 9999) or not (
+        if not (1 <= month <= 12 and MIN_YEAR <= year <= MAX_YEAR) or not (
             1 <= day <= calendar.monthrange(year, month)[1]
         ):
             _midnights[key] = None
@@ -318,10 +323,13 @@ def utc_midnight_ms(year: int, month: int, day: int) -> int | None:
     return _midnights[key]
 
 
-def read_timestamps(data: ParsedData, path: Path) -> dict[tuple[int, int, int], tuple[int, int]]:
-    """(userID, artistID, tagID) -> (timestamp ms, line_no) from the optional timestamps file."""
+Stamps = dict[tuple[int, int, int], tuple[int, int, str]]
+
+
+def read_timestamps(data: ParsedData, path: Path) -> Stamps:
+    """(userID, artistID, tagID) -> (timestamp ms, line_no, raw line) from the optional file."""
     reader = _FileReader(data, path)
-    stamps: dict[tuple[int, int, int], tuple[int, int]] = {}
+    stamps: Stamps = {}
     for line_no, text in reader.texts():
         parts = text.split("\t")
         if len(parts) != 4:
@@ -338,14 +346,12 @@ def read_timestamps(data: ParsedData, path: Path) -> dict[tuple[int, int, int], 
         elif key in stamps:
             reader.reject(line_no, text, DUPLICATE_KEY, "assignment timestamped twice")
         else:
-            stamps[key] = (stamp, line_no)
+            stamps[key] = (stamp, line_no, text)
     data.has_timestamps = True
     return stamps
 
 
-def read_tagged(
-    data: ParsedData, path: Path, stamps: dict[tuple[int, int, int], tuple[int, int]] | None
-) -> None:
+def read_tagged(data: ParsedData, path: Path, stamps: Stamps | None) -> None:
     reader = _FileReader(data, path)
     if stamps is None and _read_tagged_fast(data, reader):
         return
@@ -387,16 +393,19 @@ def read_tagged(
         seen.add(key)
         rows.append((user_id, artist_id, tag_id, stamp, day, month, year))
     reader.report.loaded = len(rows)
-    if stamps:
-        ts_reader = _FileReader(data, path.with_name(USER_TAGGED_TIMESTAMPS))
-        for (user_id, artist_id, tag_id), (stamp, line_no) in sorted(
-            stamps.items(), key=lambda item: item[1][1]
-        ):
-            ts_reader.reject(
-                line_no,
-                f"{user_id}\t{artist_id}\t{tag_id}\t{stamp}",
-                NO_MATCHING_ASSIGNMENT,
-                "no such row in user_taggedartists.dat",
+    if stamps is not None:
+        ts_report = data.files[USER_TAGGED_TIMESTAMPS]
+        ts_report.loaded = ts_report.read - ts_report.quarantined_total - len(stamps)
+        for _stamp, line_no, raw in sorted(stamps.values(), key=lambda value: value[1]):
+            ts_report.quarantined[NO_MATCHING_ASSIGNMENT] += 1
+            data.rejects.append(
+                Reject(
+                    USER_TAGGED_TIMESTAMPS,
+                    line_no,
+                    raw,
+                    NO_MATCHING_ASSIGNMENT,
+                    f"no such row in {USER_TAGGED}",
+                )
             )
 
 

@@ -12,9 +12,6 @@ from pathlib import Path
 
 from server.ingest.readers import HEADERS, REQUIRED_FILES, USER_TAGGED_TIMESTAMPS
 
-ARCHIVE_URL = "https://files.grouplens.org/datasets/hetrec2011/hetrec2011-lastfm-2k.zip"
-# Pinned by other projects; not confirmable from this network, hence `--no-verify`.
-ARCHIVE_SHA256 = "6738f48195667ff03caaab4d32ca9a3133d8cc026b7c3cdaf6ce1010e913c59c"
 # Data rows (header excluded) per file as the dataset's readme states them.
 EXPECTED_ROWS: dict[str, int] = {
     "artists.dat": 17632,
@@ -117,11 +114,14 @@ def http_download(url: str, target: Path) -> None:
 def fetch(
     dest: Path,
     *,
-    url: str = ARCHIVE_URL,
-    expected_sha256: str | None = ARCHIVE_SHA256,
+    url: str,
+    expected_sha256: str | None,
     download: Download = http_download,
 ) -> Path:
     """Download, verify and unpack the archive into ``dest``; return the directory of files.
+
+    The default URL and checksum live in `Settings` (the checksum is the one other projects
+    pin; it could not be confirmed from this project's network, hence ``--no-verify``).
 
     The archive is unpacked into a temporary directory and moved into place only once its
     checksum and row counts are right, so a failed fetch never leaves half a dataset behind.
