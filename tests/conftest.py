@@ -1,8 +1,8 @@
 """Shared fixtures: every database test runs on SQLite (a temp file) and on PostgreSQL.
 
-PostgreSQL comes from ``TEST_POSTGRES_URL``, else a PostgreSQL ``DATABASE_URL``, else the local
-server's ``test`` database; it is only the place to run CREATE DATABASE. Each test session creates its own databases
-(one per xdist worker) and drops them at the end. Locally, without PostgreSQL, the PostgreSQL
+PostgreSQL comes from ``TEST_POSTGRES_URL``, else a PostgreSQL ``DATABASE_URL``, else the
+local server's ``test`` database; it is only the place to run CREATE DATABASE. Each test
+session creates its own databases (one per xdist worker) and drops them at the end. Locally, without PostgreSQL, the PostgreSQL
 half is skipped with a reason; in CI (``CI`` set) an unreachable PostgreSQL is a failure.
 """
 
