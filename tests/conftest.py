@@ -2,8 +2,9 @@
 
 PostgreSQL comes from ``TEST_POSTGRES_URL``, else a PostgreSQL ``DATABASE_URL``, else the
 local server's ``test`` database; it is only the place to run CREATE DATABASE. Each test
-session creates its own databases (one per xdist worker) and drops them at the end. Locally, without PostgreSQL, the PostgreSQL
-half is skipped with a reason; in CI (``CI`` set) an unreachable PostgreSQL is a failure.
+session creates its own databases (one per xdist worker) and drops them at the end.
+Locally, without PostgreSQL, the PostgreSQL half is skipped with a reason; in CI (``CI``
+set) an unreachable PostgreSQL is a failure.
 """
 
 from __future__ import annotations
