@@ -6,9 +6,19 @@ from fastapi import APIRouter
 
 
 def build_api_router() -> APIRouter:
-    from server.rest import health
+    from server.rest import (
+        artists,
+        friends,
+        health,
+        listens,
+        tag_assignments,
+        tags,
+        users,
+    )
 
     api = APIRouter()
-    for module in (health,):
+    # Order matters where paths overlap: a router with fixed paths such as /artists/search
+    # must come before artists, whose /artists/{artist_id} would otherwise capture them.
+    for module in (health, artists, users, tags, listens, friends, tag_assignments):
         api.include_router(module.router)
     return api
