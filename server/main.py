@@ -15,6 +15,7 @@ from server.config import Settings
 from server.db.session import Database
 from server.errors import install_error_handlers
 from server.rest import build_api_router
+from server.services.cache import build_cache
 
 API_PREFIX = "/api/v1"
 
@@ -30,11 +31,13 @@ Reads are public. Writes need an API key in the `X-API-Key` header. Errors are R
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     database = Database.from_settings(settings)
+    cache = build_cache(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         database.dispose()
+        _app.state.cache.close()
 
     app = FastAPI(
         title="SoundStream",
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.database = database
+    app.state.cache = cache  # results per data version (server/services/cache.py)
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if settings.cors_origins:

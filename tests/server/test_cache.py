@@ -1,0 +1,175 @@
+"""The result cache: once per data version, shared through Redis."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+from pydantic import BaseModel
+
+from server.services.cache import RedisStore, ResultCache, build_cache
+from tests.conftest import make_settings
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+class Answer(BaseModel):
+    value: int
+    labels: list[str]
+
+
+class Counter:
+    """A compute function that counts its calls."""
+
+    def __init__(self, value: int = 42) -> None:
+        self.calls = 0
+        self.value = value
+
+    def __call__(self) -> Answer:
+        self.calls += 1
+        return Answer(value=self.value, labels=["a", "b"])
+
+
+# --- in-process tier ---------------------------------------------------------------------
+
+
+def test_same_key_computes_once_whatever_the_argument_order() -> None:
+    cache, compute = ResultCache(), Counter()
+    first = cache.get_or_compute("x", {"a": 1, "b": 2}, 1, compute, Answer)
+    second = cache.get_or_compute("x", {"b": 2, "a": 1}, 1, compute, Answer)
+    assert compute.calls == 1
+    assert second is first
+
+
+def test_other_arguments_or_names_are_other_entries() -> None:
+    cache, compute = ResultCache(), Counter()
+    cache.get_or_compute("x", {"a": 1}, 1, compute, Answer)
+    cache.get_or_compute("x", {"a": 2}, 1, compute, Answer)
+    cache.get_or_compute("y", {"a": 1}, 1, compute, Answer)
+    assert compute.calls == 3
+
+
+def test_a_new_data_version_recomputes_and_drops_older_entries() -> None:
+    cache, compute = ResultCache(), Counter()
+    cache.get_or_compute("x", {}, 1, compute, Answer)
+    cache.get_or_compute("y", {}, 1, compute, Answer)
+    cache.get_or_compute("x", {}, 2, compute, Answer)
+    assert compute.calls == 3
+    assert len(cache) == 1
+
+
+def test_least_recently_used_entry_is_evicted() -> None:
+    cache, compute = ResultCache(max_entries=2), Counter()
+    cache.get_or_compute("a", {}, 1, compute, Answer)
+    cache.get_or_compute("b", {}, 1, compute, Answer)
+    cache.get_or_compute("a", {}, 1, compute, Answer)  # a is now the most recent
+    cache.get_or_compute("c", {}, 1, compute, Answer)  # evicts b
+    assert compute.calls == 3
+    cache.get_or_compute("a", {}, 1, compute, Answer)
+    assert compute.calls == 3
+    cache.get_or_compute("b", {}, 1, compute, Answer)
+    assert compute.calls == 4
+
+
+def test_a_failed_computation_is_not_cached() -> None:
+    cache, compute = ResultCache(), Counter()
+
+    def fail() -> Answer:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        cache.get_or_compute("x", {}, 1, fail, Answer)
+    assert cache.get_or_compute("x", {}, 1, compute, Answer).value == 42
+
+
+def test_concurrent_misses_compute_once() -> None:
+    cache = ResultCache()
+    calls = 0
+    start = threading.Barrier(8)
+
+    def slow() -> Answer:
+        nonlocal calls
+        calls += 1
+        time.sleep(0.05)
+        return Answer(value=1, labels=[])
+
+    def worker() -> None:
+        start.wait()
+        cache.get_or_compute("slow", {}, 1, slow, Answer)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert calls == 1
+
+
+# --- Redis tier --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    """A key prefix of this test's own; its keys are deleted afterwards."""
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required in CI but not reachable: {exc}")
+        pytest.skip(f"Redis not reachable at {REDIS_URL}")
+    prefix = f"soundstream-test:{uuid.uuid4().hex}"
+    yield prefix
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def test_redis_shares_results_between_processes(redis_prefix: str) -> None:
+    first = ResultCache(shared=RedisStore(REDIS_URL, prefix=redis_prefix))
+    second = ResultCache(shared=RedisStore(REDIS_URL, prefix=redis_prefix))
+    compute = Counter(7)
+    computed = first.get_or_compute("x", {"k": 1}, 3, compute, Answer)
+    shared = second.get_or_compute("x", {"k": 1}, 3, compute, Answer)
+    assert compute.calls == 1
+    assert second.shared_hits == 1
+    assert shared == computed
+    second.get_or_compute("x", {"k": 1}, 4, compute, Answer)  # a new version: computed
+    assert compute.calls == 2
+    first.close()
+    second.close()
+
+
+def test_redis_entries_expire(redis_prefix: str) -> None:
+    store = RedisStore(REDIS_URL, prefix=redis_prefix, ttl_seconds=60)
+    ResultCache(shared=store).get_or_compute("x", {}, 1, Counter(), Answer)
+    (key,) = list(store.client.scan_iter(match=f"{redis_prefix}:*"))
+    assert 0 < store.client.ttl(key) <= 60
+    store.close()
+
+
+def test_unreachable_redis_degrades_to_computing(caplog: pytest.LogCaptureFixture) -> None:
+    cache = ResultCache(shared=RedisStore("redis://127.0.0.1:1/0", prefix="unreachable"))
+    compute = Counter(9)
+    assert cache.get_or_compute("x", {}, 1, compute, Answer).value == 9
+    assert cache.get_or_compute("y", {}, 1, compute, Answer).value == 9
+    assert compute.calls == 2
+    warnings = [r for r in caplog.records if "redis cache unavailable" in r.getMessage()]
+    assert len(warnings) == 1  # once per outage, not once per request
+
+
+def test_build_cache_namespaces_keys_by_database() -> None:
+    a = build_cache(make_settings("sqlite:///one.db", redis_url=REDIS_URL))
+    b = build_cache(make_settings("sqlite:///two.db", redis_url=REDIS_URL))
+    assert a.shared is not None
+    assert b.shared is not None
+    assert a.shared.prefix != b.shared.prefix
+    assert build_cache(make_settings("sqlite:///one.db")).shared is None
+    a.close()
+    b.close()
