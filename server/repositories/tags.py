@@ -43,7 +43,7 @@ def find_by_folded_name(session: Session, name: str) -> list[tuple[int, str]]:
     paths that create or rename a tag.
     """
     folded = name.casefold()
-    rows = session.execute(select(Tag.id, Tag.value)).tuples()
+    rows = session.execute(select(Tag.id, Tag.value)).all()
     return [(tag_id, value) for tag_id, value in rows if value.casefold() == folded]
 
 
