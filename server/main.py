@@ -15,6 +15,7 @@ from server.config import Settings
 from server.db.session import Database
 from server.errors import install_error_handlers
 from server.rest import build_api_router
+from server.rest.ratelimit import install_rate_limiter
 from server.services.cache import build_cache
 
 API_PREFIX = "/api/v1"
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.cache = cache  # results per data version (server/services/cache.py)
     install_error_handlers(app)
+    install_rate_limiter(app, settings)  # innermost of the middleware: 429s get CORS headers
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if settings.cors_origins:
         app.add_middleware(
