@@ -7,10 +7,12 @@ from fastapi import APIRouter
 
 def build_api_router() -> APIRouter:
     from server.rest import (
+        analytics,
         artists,
         friends,
         health,
         listens,
+        search,
         tag_assignments,
         tags,
         users,
@@ -19,6 +21,16 @@ def build_api_router() -> APIRouter:
     api = APIRouter()
     # Order matters where paths overlap: a router with fixed paths such as /artists/search
     # must come before artists, whose /artists/{artist_id} would otherwise capture them.
-    for module in (health, artists, users, tags, listens, friends, tag_assignments):
+    for module in (
+        health,
+        search,
+        artists,
+        users,
+        tags,
+        listens,
+        friends,
+        tag_assignments,
+        analytics,
+    ):
         api.include_router(module.router)
     return api

@@ -1,4 +1,8 @@
-"""The result cache: once per data version, shared through Redis."""
+"""The result cache: once per data version, never stale after a write, shared through Redis.
+
+Writes are made directly with SQLAlchemy and `commit_write` (the one way a service finishes a
+write), so these tests do not depend on the CRUD routes.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,19 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import redis
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
+from server.db.models import UserArtist
+from server.main import create_app
 from server.services.cache import RedisStore, ResultCache, build_cache
-from tests.conftest import make_settings
+from server.services.writes import commit_write
+from tests.conftest import count_statements, make_settings
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -110,6 +120,62 @@ def test_concurrent_misses_compute_once() -> None:
     assert calls == 1
 
 
+# --- the app: per data version, invalidated by writes ------------------------------------
+
+
+def add_listen(app: FastAPI, user_id: int, artist_id: int, weight: int) -> int:
+    with app.state.database.writer() as session:
+        session.add(UserArtist(user_id=user_id, artist_id=artist_id, weight=weight))
+        return commit_write(session)
+
+
+def test_unchanged_data_version_serves_stats_with_one_statement(client: TestClient) -> None:
+    engine = client.app.state.database.engine  # type: ignore[attr-defined]
+    with count_statements(engine) as cold:
+        first = client.get("/api/v1/stats").json()
+    with count_statements(engine) as warm:
+        second = client.get("/api/v1/stats").json()
+    assert len(cold) > 1
+    assert len(warm) == 1
+    assert "meta" in warm[0]  # only the data-version query
+    assert second == first
+
+
+def test_a_write_changes_stats_on_the_next_call(client: TestClient) -> None:
+    before = client.get("/api/v1/stats").json()
+    version = add_listen(client.app, user_id=6, artist_id=8, weight=5)  # type: ignore[arg-type]
+    after = client.get("/api/v1/stats").json()
+    assert after["data_version"] == version == before["data_version"] + 1
+    assert after["counts"]["listens"] == before["counts"]["listens"] + 1 == 12
+    assert after["plays"]["total"] == before["plays"]["total"] + 5 == 17885
+    assert after["artist_concentration"]["artists"] == 8
+
+
+def test_a_write_changes_charts_search_and_distribution(client: TestClient) -> None:
+    def unheard() -> dict[str, Any]:
+        hit: dict[str, Any] = client.get("/api/v1/artists/search", params={"q": "unheard"}).json()
+        return hit["items"][0]
+
+    assert (unheard()["plays"], unheard()["listeners"]) == (0, 0)
+    chart = client.get("/api/v1/charts/artists", params={"limit": 1}).json()
+    distribution = client.get("/api/v1/analytics/weight-distribution").json()
+    add_listen(client.app, user_id=6, artist_id=8, weight=20000)  # type: ignore[arg-type]
+    assert (unheard()["plays"], unheard()["listeners"]) == (20000, 1)
+    new_chart = client.get("/api/v1/charts/artists", params={"limit": 1}).json()
+    assert chart["items"][0]["id"] == 6
+    assert new_chart["items"][0]["id"] == 8
+    new_distribution = client.get("/api/v1/analytics/weight-distribution").json()
+    assert new_distribution["artist_plays"]["values"] == distribution["artist_plays"]["values"] + 1
+
+
+def test_a_write_invalidates_the_etag(client: TestClient) -> None:
+    etag = client.get("/api/v1/stats").headers["ETag"]
+    add_listen(client.app, user_id=6, artist_id=8, weight=5)  # type: ignore[arg-type]
+    response = client.get("/api/v1/stats", headers={"If-None-Match": etag})
+    assert response.status_code == 200
+    assert response.headers["ETag"] != etag
+
+
 # --- Redis tier --------------------------------------------------------------------------
 
 
@@ -162,6 +228,33 @@ def test_unreachable_redis_degrades_to_computing(caplog: pytest.LogCaptureFixtur
     assert compute.calls == 2
     warnings = [r for r in caplog.records if "redis cache unavailable" in r.getMessage()]
     assert len(warnings) == 1  # once per outage, not once per request
+
+
+def redis_app(database_url: str, prefix: str) -> FastAPI:
+    settings = make_settings(database_url, redis_url=REDIS_URL)
+    app = create_app(settings)
+    app.state.cache.close()
+    app.state.cache = build_cache(settings, prefix=prefix)
+    return app
+
+
+def test_a_second_app_serves_stats_from_redis_until_a_write(
+    small_db_url: str, redis_prefix: str
+) -> None:
+    with (
+        TestClient(redis_app(small_db_url, redis_prefix)) as worker_a,
+        TestClient(redis_app(small_db_url, redis_prefix)) as worker_b,
+    ):
+        first = worker_a.get("/api/v1/stats").json()
+        engine_b = worker_b.app.state.database.engine  # type: ignore[attr-defined]
+        with count_statements(engine_b) as statements:
+            from_redis = worker_b.get("/api/v1/stats").json()
+        assert from_redis == first
+        assert len(statements) == 1  # the data version; the aggregates came from Redis
+        add_listen(worker_a.app, user_id=6, artist_id=8, weight=5)  # type: ignore[arg-type]
+        after = worker_b.get("/api/v1/stats").json()
+        assert after["counts"]["listens"] == first["counts"]["listens"] + 1
+        assert after["data_version"] == first["data_version"] + 1
 
 
 def test_build_cache_namespaces_keys_by_database() -> None:

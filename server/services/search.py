@@ -1,0 +1,214 @@
+"""The artist search use case, shared by REST and GraphQL.
+
+Tag names are resolved against a case-folded directory of every tag, built once per data
+version (Python's ``str.lower`` folds ``TROPICÁLIA`` where SQLite's ``lower`` would not).
+Whole result pages are cached per (criteria, sort, page, data version), and totals per
+(criteria, data version), so paging through a result counts it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from server.db.meta import get_data_version
+from server.errors import InvalidInputError
+from server.repositories import search as repo
+from server.schemas.search import (
+    ArtistSearchCriteria,
+    ArtistSearchHit,
+    ArtistSearchPage,
+    MatchedTag,
+    SearchSort,
+    TagMatch,
+)
+from server.services.cache import ResultCache
+
+MAX_TAG_NAMES = 20
+"""More names than this in one criterion is a mistake or an attack, not a search."""
+
+
+class TagDirectory(BaseModel):
+    """Every tag by its lower-cased name (a list: names could differ only by case)."""
+
+    by_name: dict[str, list[tuple[int, str]]]
+
+    def lookup(self, name: str) -> list[tuple[int, str]]:
+        return self.by_name.get(name.lower(), [])
+
+
+def tag_directory(session: Session, cache: ResultCache, version: int) -> TagDirectory:
+    def build() -> TagDirectory:
+        by_name: dict[str, list[tuple[int, str]]] = {}
+        for tag_id, name in repo.all_tag_names(session):
+            by_name.setdefault(name.lower(), []).append((tag_id, name))
+        # Built from trusted rows: skip validating 12k entries (a version's first search
+        # would pay ~50 ms for it).
+        return TagDirectory.model_construct(by_name=by_name)
+
+    return cache.get_or_compute("tag-directory", {}, version, build, TagDirectory)
+
+
+def normalise_names(names: Iterable[str]) -> tuple[str, ...]:
+    """Strip, drop empties and case-insensitive duplicates (the first spelling wins)."""
+    seen: set[str] = set()
+    kept: list[str] = []
+    for raw in names:
+        name = raw.strip()
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            kept.append(name)
+    return tuple(kept)
+
+
+def resolve_tag_names(
+    directory: TagDirectory, names: Iterable[str]
+) -> tuple[list[list[tuple[int, str]]], list[str]]:
+    """``(the (id, name) tags of each known name, the unknown names)``, in request order."""
+    groups: list[list[tuple[int, str]]] = []
+    unknown: list[str] = []
+    for name in names:
+        found = directory.lookup(name)
+        if found:
+            groups.append(found)
+        else:
+            unknown.append(name)
+    return groups, unknown
+
+
+def tag_ids(groups: Iterable[list[tuple[int, str]]]) -> list[tuple[int, ...]]:
+    return [tuple(tag_id for tag_id, _ in group) for group in groups]
+
+
+def _check_range(low: int | None, high: int | None, low_name: str, high_name: str) -> None:
+    if low is not None and high is not None and low > high:
+        raise InvalidInputError(
+            f"{low_name} ({low}) is greater than {high_name} ({high})",
+            errors=[{"field": low_name, "msg": f"must not exceed {high_name}"}],
+        )
+
+
+def normalise_criteria(criteria: ArtistSearchCriteria) -> ArtistSearchCriteria:
+    """Validate the rules types cannot express and canonicalise names (the cache key)."""
+    _check_range(criteria.min_listeners, criteria.max_listeners, "min_listeners", "max_listeners")
+    _check_range(criteria.min_plays, criteria.max_plays, "min_plays", "max_plays")
+    _check_range(criteria.tagged_from, criteria.tagged_to, "tagged_from", "tagged_to")
+    tags = normalise_names(criteria.tags)
+    exclude = normalise_names(criteria.exclude_tags)
+    for field, names in (("tags", tags), ("exclude_tags", exclude)):
+        if len(names) > MAX_TAG_NAMES:
+            raise InvalidInputError(
+                f"{field} names {len(names)} tags; at most {MAX_TAG_NAMES} are allowed",
+                errors=[{"field": field, "msg": f"at most {MAX_TAG_NAMES} names"}],
+            )
+    q = criteria.q if criteria.q else None
+    return criteria.model_copy(update={"tags": tags, "exclude_tags": exclude, "q": q})
+
+
+def search_artists(
+    session: Session,
+    cache: ResultCache,
+    criteria: ArtistSearchCriteria,
+    *,
+    sort: SearchSort | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    data_version: int | None = None,
+) -> ArtistSearchPage:
+    """One page of artists matching ``criteria``.
+
+    ``sort`` defaults to relevance when tags are given, else plays. Unknown names in
+    ``criteria.tags`` make a match=all search empty and are ignored by match=any; either way
+    they are reported. Raises `InvalidInputError` for min > max bounds or too many names.
+    ``data_version`` lets a caller that already read it (the ETag) spare the query.
+    """
+    criteria = normalise_criteria(criteria)
+    applied_sort = sort or (SearchSort.RELEVANCE if criteria.tags else SearchSort.PLAYS)
+    version = get_data_version(session) if data_version is None else data_version
+    args = {
+        "criteria": criteria.model_dump(mode="json"),
+        "sort": applied_sort.value,
+        "limit": limit,
+        "offset": offset,
+    }
+    return cache.get_or_compute(
+        "artist-search",
+        args,
+        version,
+        lambda: _search(session, cache, version, criteria, applied_sort, limit, offset),
+        ArtistSearchPage,
+    )
+
+
+def _search(
+    session: Session,
+    cache: ResultCache,
+    version: int,
+    criteria: ArtistSearchCriteria,
+    sort: SearchSort,
+    limit: int,
+    offset: int,
+) -> ArtistSearchPage:
+    groups: list[tuple[int, ...]] = []
+    unknown: list[str] = []
+    exclude_ids: list[int] = []
+    unknown_exclude: list[str] = []
+    if criteria.tags or criteria.exclude_tags:
+        directory = tag_directory(session, cache, version)
+        found, unknown = resolve_tag_names(directory, criteria.tags)
+        groups = tag_ids(found)
+        excluded, unknown_exclude = resolve_tag_names(directory, criteria.exclude_tags)
+        exclude_ids = sorted({tag_id for group in tag_ids(excluded) for tag_id in group})
+
+    def page(items: list[ArtistSearchHit], total: int) -> ArtistSearchPage:
+        return ArtistSearchPage(
+            items=items,
+            total=total,
+            limit=limit,
+            offset=offset,
+            sort=sort,
+            unknown_tags=unknown,
+            unknown_exclude_tags=unknown_exclude,
+        )
+
+    # No known tag can satisfy the tag criterion: nothing matches, no query needed.
+    if criteria.tags and (not groups or (criteria.match is TagMatch.ALL and unknown)):
+        return page([], 0)
+
+    f = repo.ArtistFilter(
+        tag_groups=tuple(groups),
+        match_all=criteria.match is TagMatch.ALL,
+        exclude_tag_ids=tuple(exclude_ids),
+        name_contains=criteria.q,
+        min_listeners=criteria.min_listeners,
+        max_listeners=criteria.max_listeners,
+        min_plays=criteria.min_plays,
+        max_plays=criteria.max_plays,
+        tagged_from=criteria.tagged_from,
+        tagged_to=criteria.tagged_to,
+    )
+    total = cache.get_or_compute(
+        "artist-search-total",
+        {"criteria": criteria.model_dump(mode="json")},
+        version,
+        lambda: repo.count_artists(session, f),
+        int,
+    )
+    if offset >= total:
+        return page([], total)
+    rows = repo.search_artists(session, f, sort=sort, limit=limit, offset=offset)
+    hits = [
+        ArtistSearchHit(
+            id=row.id,
+            name=row.name,
+            url=row.url,
+            picture_url=row.picture_url,
+            plays=row.plays,
+            listeners=row.listeners,
+            matched_tags=[MatchedTag(id=i, name=n, count=c) for i, n, c in row.matched],
+        )
+        for row in rows
+    ]
+    return page(hits, total)
