@@ -10,7 +10,6 @@ Each column of the ``(n, batch)`` arrays below belongs to one source.
 """
 
 # `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N803
 
 from __future__ import annotations
 

@@ -6,9 +6,6 @@ particular order, so both builders insert nodes and edges sorted; the same data 
 same graph, and the same seed the same communities, whatever order the rows came in.
 """
 
-# `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N806
-
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping

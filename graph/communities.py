@@ -10,7 +10,6 @@ member's niche artist is not the community's taste.
 """
 
 # `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N803
 
 from __future__ import annotations
 

@@ -8,7 +8,6 @@ counts and plays are heavy-tailed, so the association is measured by rank (Spear
 """
 
 # `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N803
 
 from __future__ import annotations
 

@@ -8,7 +8,6 @@ path to the ego inside the drawing.
 """
 
 # `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N803
 
 from __future__ import annotations
 

@@ -8,7 +8,6 @@ friendship or the friendship the taste.
 """
 
 # `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N803
 
 from __future__ import annotations
 

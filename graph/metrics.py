@@ -12,7 +12,6 @@ sources, seeded) remains for graphs too large to measure exactly.
 """
 
 # `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N803
 
 from __future__ import annotations
 

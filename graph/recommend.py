@@ -16,7 +16,6 @@ newcomers get their friends' favourites rather than nothing.
 """
 
 # `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N803
 
 from __future__ import annotations
 

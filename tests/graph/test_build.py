@@ -1,8 +1,5 @@
 """Rows to graphs: friendships merged across directions, canonical order, bipartite listening."""
 
-# `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N806
-
 from __future__ import annotations
 
 import random

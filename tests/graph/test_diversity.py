@@ -1,8 +1,5 @@
 """Entropy of plays by hand, and the Spearman correlation with friend counts."""
 
-# `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N806
-
 from __future__ import annotations
 
 import math

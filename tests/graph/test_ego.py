@@ -1,8 +1,5 @@
 """Ego networks: rings, caps, the ego always kept, and a clear error for unknown users."""
 
-# `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N806
-
 from __future__ import annotations
 
 import networkx as nx

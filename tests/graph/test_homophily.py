@@ -1,8 +1,5 @@
 """Friends versus random non-friends: a graph built so that friends share taste."""
 
-# `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N806
-
 from __future__ import annotations
 
 import networkx as nx

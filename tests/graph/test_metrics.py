@@ -1,8 +1,5 @@
 """Metrics on graphs small enough to know the answers by hand, and agreement with NetworkX."""
 
-# `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N806
-
 from __future__ import annotations
 
 import math

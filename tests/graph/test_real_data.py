@@ -3,9 +3,6 @@
 The counts are the dataset's documented facts (shared/data/README.md).
 """
 
-# `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N806
-
 from __future__ import annotations
 
 import random

@@ -1,8 +1,5 @@
 """Friend-based artist recommendations: scores by hand, exclusions, explanations, ties."""
 
-# `G` for a graph is NetworkX's own convention (and STYLE.md's); pep8-naming flags it.
-# ruff: noqa: N806
-
 from __future__ import annotations
 
 import math
