@@ -36,10 +36,16 @@ def _load(session: Session, artist_id: int) -> Artist:
 
 def list_artists(session: Session, params: PageParams) -> Page[ArtistPublic]:
     """Artists by id."""
-    rows = repo.page(session, limit=params.limit, offset=params.offset)
+    total = repo.count(session)
+    # Past the end no page query runs (an offset beyond BIGINT would make the driver fail).
+    rows = (
+        repo.page(session, limit=params.limit, offset=params.offset)
+        if params.offset < total
+        else []
+    )
     return Page[ArtistPublic](
         items=[ArtistPublic.model_validate(row) for row in rows],
-        total=repo.count(session),
+        total=total,
         limit=params.limit,
         offset=params.offset,
     )

@@ -24,11 +24,12 @@ def list_friends(session: Session, user_id: int, params: PageParams) -> Page[Fri
     total = repo.friends_count(session, user_id)
     if total == 0:
         require_user(session, user_id)
-        friend_ids: list[int] = []
-    else:
-        friend_ids = list(
-            repo.friend_ids_page(session, user_id, limit=params.limit, offset=params.offset)
-        )
+    # Past the end no page query runs (an offset beyond BIGINT would make the driver fail).
+    friend_ids = (
+        repo.friend_ids_page(session, user_id, limit=params.limit, offset=params.offset)
+        if params.offset < total
+        else ()
+    )
     return Page[FriendshipPublic](
         items=[FriendshipPublic(user_id=user_id, friend_id=f) for f in friend_ids],
         total=total,

@@ -30,13 +30,14 @@ def list_user_artists(
     total = repo.user_artists_count(session, user_id)
     if total == 0:
         require_user(session, user_id)  # only an empty list needs telling apart from a 404
-        rows = []
-    else:
-        rows = list(
-            repo.user_artists_page(
-                session, user_id, sort=sort, limit=params.limit, offset=params.offset
-            )
+    # Past the end no page query runs (an offset beyond BIGINT would make the driver fail).
+    rows = (
+        repo.user_artists_page(
+            session, user_id, sort=sort, limit=params.limit, offset=params.offset
         )
+        if params.offset < total
+        else ()
+    )
     return Page[UserArtistPublic](
         items=[
             UserArtistPublic(
@@ -61,11 +62,11 @@ def list_artist_listeners(
     total = repo.listeners_count(session, artist_id)
     if total == 0:
         require_artist(session, artist_id)
-        rows = []
-    else:
-        rows = list(
-            repo.listeners_page(session, artist_id, limit=params.limit, offset=params.offset)
-        )
+    rows = (
+        repo.listeners_page(session, artist_id, limit=params.limit, offset=params.offset)
+        if params.offset < total
+        else ()
+    )
     return Page[ArtistListenerPublic](
         items=[ArtistListenerPublic(user_id=row.user_id, weight=row.weight) for row in rows],
         total=total,

@@ -53,18 +53,19 @@ def list_user_assignments(
     total = repo.user_count(session, user_id, artist_id=artist_id, tag_id=tag_id)
     if total == 0:
         require_user(session, user_id)
-        rows = []
-    else:
-        rows = list(
-            repo.user_page(
-                session,
-                user_id,
-                artist_id=artist_id,
-                tag_id=tag_id,
-                limit=params.limit,
-                offset=params.offset,
-            )
+    # Past the end no page query runs (an offset beyond BIGINT would make the driver fail).
+    rows = (
+        repo.user_page(
+            session,
+            user_id,
+            artist_id=artist_id,
+            tag_id=tag_id,
+            limit=params.limit,
+            offset=params.offset,
         )
+        if params.offset < total
+        else ()
+    )
     return Page[TagAssignmentPublic](
         items=[TagAssignmentPublic.model_validate(row, from_attributes=True) for row in rows],
         total=total,
@@ -154,11 +155,11 @@ def list_artist_tags(session: Session, artist_id: int, params: PageParams) -> Pa
     total = repo.artist_tags_count(session, artist_id)
     if total == 0:
         require_artist(session, artist_id)
-        rows = []
-    else:
-        rows = list(
-            repo.artist_tags_page(session, artist_id, limit=params.limit, offset=params.offset)
-        )
+    rows = (
+        repo.artist_tags_page(session, artist_id, limit=params.limit, offset=params.offset)
+        if params.offset < total
+        else ()
+    )
     return Page[ArtistTagPublic](
         items=[ArtistTagPublic(tag_id=r.tag_id, name=r.name, count=r.uses) for r in rows],
         total=total,
@@ -173,11 +174,11 @@ def list_tag_artists(session: Session, tag_id: int, params: PageParams) -> Page[
     total = repo.tag_artists_count(session, tag_id)
     if total == 0:
         require_tag(session, tag_id)
-        rows = []
-    else:
-        rows = list(
-            repo.tag_artists_page(session, tag_id, limit=params.limit, offset=params.offset)
-        )
+    rows = (
+        repo.tag_artists_page(session, tag_id, limit=params.limit, offset=params.offset)
+        if params.offset < total
+        else ()
+    )
     return Page[TagArtistPublic](
         items=[TagArtistPublic(artist_id=r.artist_id, name=r.name, count=r.uses) for r in rows],
         total=total,

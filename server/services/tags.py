@@ -56,10 +56,16 @@ def _ensure_name_free(session: Session, name: str, *, renaming: int | None = Non
 
 def list_tags(session: Session, params: PageParams) -> Page[TagPublic]:
     """Tags by id."""
-    rows = repo.page(session, limit=params.limit, offset=params.offset)
+    total = repo.count(session)
+    # Past the end no page query runs (an offset beyond BIGINT would make the driver fail).
+    rows = (
+        repo.page(session, limit=params.limit, offset=params.offset)
+        if params.offset < total
+        else []
+    )
     return Page[TagPublic](
         items=[_public(row) for row in rows],
-        total=repo.count(session),
+        total=total,
         limit=params.limit,
         offset=params.offset,
     )

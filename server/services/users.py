@@ -46,10 +46,16 @@ def _public(row: Any) -> UserPublic:
 
 def list_users(session: Session, params: PageParams) -> Page[UserPublic]:
     """Users by id, each with its counts."""
-    rows = repo.page_with_counts(session, limit=params.limit, offset=params.offset)
+    total = repo.count(session)
+    # Past the end no page query runs (an offset beyond BIGINT would make the driver fail).
+    rows = (
+        repo.page_with_counts(session, limit=params.limit, offset=params.offset)
+        if params.offset < total
+        else []
+    )
     return Page[UserPublic](
         items=[_public(row) for row in rows],
-        total=repo.count(session),
+        total=total,
         limit=params.limit,
         offset=params.offset,
     )

@@ -8,13 +8,14 @@ import re
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from server.db.models import Base, Tag, UserArtist
 from server.errors import ConflictError, InvalidInputError
 from server.main import create_app
 from server.services.integrity import database_rules_as_domain_errors
-from tests.conftest import make_settings
+from tests.conftest import count_statements, make_settings
 from tests.server.conftest import API
 
 CRUD_TAGS = {"artists", "users", "tags", "listens", "friends", "tag-assignments"}
@@ -92,6 +93,35 @@ def test_out_of_range_ids_in_bodies_are_422(client: TestClient, auth: dict[str, 
     assert client.post(f"{API}/users/2/tag-assignments", json=body, headers=auth).status_code == 422
     too_heavy = {"weight": 2**63}
     assert client.put(f"{API}/users/2/artists/3", json=too_heavy, headers=auth).status_code == 422
+
+
+CRUD_LISTS = [
+    "artists",
+    "users",
+    "tags",
+    "users/2/artists",
+    "artists/4/listeners",
+    "users/2/friends",
+    "users/2/tag-assignments",
+    "artists/4/tags",
+    "tags/1/artists",
+]
+
+
+@pytest.mark.parametrize("path", CRUD_LISTS)
+def test_offsets_beyond_bigint_are_an_empty_page(client: TestClient, path: str) -> None:
+    for offset in (2**63 - 1, 2**63, 10**30):
+        response = client.get(f"{API}/{path}", params={"offset": offset})
+        assert response.status_code == 200, response.text
+        assert response.json()["items"] == []
+        assert response.json()["total"] > 0
+
+
+def test_a_page_past_the_end_costs_only_the_count(client: TestClient, engine: Engine) -> None:
+    client.get(f"{API}/artists")
+    with count_statements(engine) as statements:
+        client.get(f"{API}/users/2/artists", params={"offset": 3})
+    assert len(statements) == 1
 
 
 NASTY_IDS = ["0", "-1", "2147483647", "2147483648", "99999999999999999999", "abc", "1.5", "%00"]
