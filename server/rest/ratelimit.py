@@ -3,8 +3,10 @@
 ``Settings.rate_limit_per_minute`` requests per client per clock minute (0, the default,
 turns limiting off). A client is its API key when it sends a valid one (so clients behind one
 NAT do not share a budget) and its IP address otherwise (so made-up keys do not buy fresh
-budgets). Over the limit the answer is a 429 problem with ``Retry-After``; every limited
-response carries ``X-RateLimit-Limit``/``-Remaining``/``-Reset``.
+budgets). Behind a reverse proxy the address is the proxy's unless the server trusts its
+forwarded headers (uvicorn ``--proxy-headers --forwarded-allow-ips``). Over the limit the
+answer is a 429 problem with ``Retry-After``; every limited response carries
+``X-RateLimit-Limit``/``-Remaining``/``-Reset``.
 
 The counters live in Redis when ``Settings.redis_url`` is set (``INCR`` + ``EXPIRE`` on one
 key per client and window, so every worker process shares them) and in process memory

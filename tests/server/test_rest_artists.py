@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,17 @@ def test_full_artist_list_counts_every_artist(full_client: TestClient) -> None:
         expected = sum(1 for _ in lines) - 1
     body = full_client.get(f"{API}/artists", params={"limit": 1}).json()
     assert body["total"] == expected == 17632
+
+
+def test_concurrent_creates_get_distinct_ids(client: TestClient, auth: dict[str, str]) -> None:
+    """Several writers at once: no "database is locked", no id handed out twice."""
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(
+            pool.map(
+                lambda n: client.post(f"{API}/artists", json={"name": f"band {n}"}, headers=auth),
+                range(16),
+            )
+        )
+    assert [r.status_code for r in responses] == [201] * 16
+    assert sorted(r.json()["id"] for r in responses) == list(range(9, 25))
+    assert client.get(f"{API}/artists").json()["total"] == 24
