@@ -168,8 +168,9 @@ def tag_trends(
 )
 def user_profile(
     session: SessionDep,
-    _version: ETagDep,
+    cache: CacheDep,
+    version: ETagDep,
     user_id: Annotated[int, Path(ge=1, le=INT32_MAX, description="Last.fm user id.")],
     limit: Annotated[int, Query(ge=1, le=50, description="Entries per top list (1–50).")] = 10,
 ) -> UserProfilePublic:
-    return analytics.user_profile(session, user_id, limit=limit)
+    return analytics.user_profile(session, cache, user_id, limit=limit, data_version=version)

@@ -42,7 +42,9 @@ log = logging.getLogger("soundstream.cache")
 
 T = TypeVar("T")
 
-DEFAULT_MAX_ENTRIES = 1024
+# Pages, profiles and the like are a few kB each: 4096 of them is tens of MB at worst, and
+# room enough that the costly dataset-wide aggregates are rarely evicted by cheap entries.
+DEFAULT_MAX_ENTRIES = 4096
 DEFAULT_TTL_SECONDS = 24 * 3600
 # A Redis that does not answer must cost a request little: fail fast, then compute.
 REDIS_TIMEOUT_SECONDS = 0.5

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from server.db.models import UserArtist
 from server.services.analytics import (
     gini,
     log_histogram,
@@ -16,6 +17,8 @@ from server.services.analytics import (
     shannon_entropy,
     top_share,
 )
+from server.services.writes import commit_write
+from tests.conftest import count_statements
 
 API = "/api/v1"
 SMALL_ARTIST_PLAYS = [10, 20, 50, 500, 1000, 1300, 15000]  # ascending; artist 8 has none
@@ -358,6 +361,20 @@ def test_profile_limit_cuts_every_list(client: TestClient) -> None:
     body = get(client, "/users/2/profile", limit=1)
     assert len(body["top_artists"]) == len(body["top_tags"]) == len(body["own_tags"]) == 1
     assert body["diversity"]["distinct_artists"] == 3
+
+
+def test_profile_is_cached_per_data_version(client: TestClient) -> None:
+    engine = client.app.state.database.engine  # type: ignore[attr-defined]
+    first = get(client, "/users/3/profile")
+    with count_statements(engine) as statements:
+        assert get(client, "/users/3/profile") == first
+    assert len(statements) == 1  # the data version only
+    with client.app.state.database.writer() as session:  # type: ignore[attr-defined]
+        session.add(UserArtist(user_id=3, artist_id=8, weight=1))
+        commit_write(session)
+    after = get(client, "/users/3/profile")
+    assert after["diversity"]["distinct_artists"] == first["diversity"]["distinct_artists"] + 1
+    assert after["total_plays"] == first["total_plays"] + 1
 
 
 def test_profile_of_an_unknown_user_is_404(client: TestClient) -> None:
