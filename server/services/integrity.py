@@ -30,7 +30,9 @@ def database_rules_as_domain_errors(
     except IntegrityError as exc:
         session.rollback()
         raise ConflictError(conflict) from exc
-    except DataError as exc:
+    except (DataError, OverflowError) as exc:
+        # PostgreSQL reports an out-of-range value as a DataError; SQLite's driver refuses an
+        # integer beyond 64 bits with a plain OverflowError before the statement runs.
         session.rollback()
         if out_of_range is not None:
             raise out_of_range from exc
