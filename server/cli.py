@@ -200,6 +200,23 @@ def db_current(database_url: DatabaseUrlOption = None) -> None:
     engine.dispose()
 
 
+@app.command("graphql-schema")
+def graphql_schema(
+    output: Annotated[
+        Path | None, typer.Option(help="Write the SDL here instead of standard output.")
+    ] = None,
+) -> None:
+    """Print the GraphQL schema (SDL); `schema.graphql` in the repository is its snapshot."""
+    from server.graphql.schema import build_schema
+
+    sdl = str(build_schema(_settings())) + "\n"
+    if output is None:
+        typer.echo(sdl, nl=False)
+    else:
+        output.write_text(sdl, encoding="utf-8")
+        typer.echo(f"schema written to {output}")
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (default HOST).")] = None,

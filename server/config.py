@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Comma-separated origins allowed by CORS."
     )
+    graphql_max_depth: int = Field(default=10, ge=1, description="Deepest allowed selection.")
+    graphql_max_aliases: int = Field(default=30, ge=1, description="Aliases per operation.")
+    graphql_max_tokens: int = Field(default=5000, ge=100, description="Tokens per document.")
+    graphql_max_query_bytes: int = Field(default=100_000, ge=1000, description="Document size.")
+    graphql_max_cost: int = Field(
+        default=10_000, ge=1, description="Worst-case objects per operation (from `first`)."
+    )
+    graphql_introspection: bool = Field(default=True, description="Allow schema introspection.")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     dashboard_port: int = Field(default=8501, ge=1, le=65535)

@@ -74,4 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     app.include_router(build_api_router(), prefix=API_PREFIX)
+    from server.graphql.schema import graphql_router
+
+    app.include_router(graphql_router(settings), prefix="/graphql", tags=["graphql"])
     return app

@@ -1,0 +1,81 @@
+"""The per-request context: settings, database, cache and a fresh set of DataLoaders.
+
+Built in `context_getter` for every request, so DataLoader caches never outlive a request or
+leak one client's data to another. Database work runs in worker threads (SQLAlchemy sessions
+are synchronous), each call with its own short session: DataLoaders of different fields may
+run concurrently and a Session must not be shared between threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+
+from anyio import to_thread
+from fastapi import Request
+from sqlalchemy.orm import Session
+from strawberry.fastapi import BaseContext
+
+from server.config import Settings
+from server.db.session import Database
+from server.errors import DomainError
+from server.graphql.errors import as_graphql_error
+from server.services.cache import ResultCache
+
+T = TypeVar("T")
+
+
+@dataclass
+class Context(BaseContext):
+    request: Request
+    settings: Settings
+    database: Database
+    cache: ResultCache
+    loaders: Any = field(default=None)
+
+    def __post_init__(self) -> None:
+        super().__init__()
+        if self.loaders is None:
+            from server.graphql.loaders import Loaders
+
+            self.loaders = Loaders(self)
+
+    async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(session, *args, **kwargs)`` on a reader session in a worker thread;
+        domain errors come back as GraphQL errors with a code."""
+        return await to_thread.run_sync(partial(self._call, self.database.reader, fn, args, kwargs))
+
+    async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Like `read`, on a writer session (the service commits); domain errors propagate
+        so mutations can turn them into typed results."""
+        return await to_thread.run_sync(
+            partial(self._call_raw, self.database.writer, fn, args, kwargs)
+        )
+
+    @staticmethod
+    def _call_raw(
+        factory: Callable[[], Session], fn: Callable[..., T], args: Any, kwargs: Any
+    ) -> T:
+        with factory() as session:
+            return fn(session, *args, **kwargs)
+
+    @classmethod
+    def _call(
+        cls, factory: Callable[[], Session], fn: Callable[..., T], args: Any, kwargs: Any
+    ) -> T:
+        try:
+            return cls._call_raw(factory, fn, args, kwargs)
+        except DomainError as error:
+            raise as_graphql_error(error) from error
+
+
+async def context_getter(request: Request) -> Context:
+    app = request.app
+    return Context(
+        request=request,
+        settings=app.state.settings,
+        database=app.state.database,
+        cache=app.state.cache,
+    )

@@ -1,0 +1,123 @@
+"""DataLoaders for every relation the schema walks, one batched statement per batch.
+
+Connection loaders are keyed by ``(parent id, first, offset)``; a batch groups its keys by
+``(first, offset)`` (in practice one group) and answers each group with one windowed query
+from `server.repositories.windows`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import Row
+from strawberry.dataloader import DataLoader
+
+from server.repositories import windows
+from server.services.analytics import shannon_entropy
+
+if TYPE_CHECKING:
+    from server.graphql.context import Context
+
+PageKey = tuple[int, int, int]  # (parent id, first, offset)
+TopKey = tuple[int, int]  # (parent id, first)
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def _by_id(context: Context, fetch: Callable[..., dict[int, V]], default: V) -> DataLoader[int, V]:
+    async def load(ids: list[int]) -> list[V]:
+        found = await context.read(fetch, sorted(set(ids)))
+        return [found.get(i, default) for i in ids]
+
+    return DataLoader(load_fn=load)
+
+
+def _paged(
+    context: Context, fetch: Callable[..., dict[int, list[Row[Any]]]], **options: Any
+) -> DataLoader[PageKey, list[Row[Any]]]:
+    async def load(keys: list[PageKey]) -> list[list[Row[Any]]]:
+        groups: dict[tuple[int, int], set[int]] = defaultdict(set)
+        for parent, first, offset in keys:
+            groups[(first, offset)].add(parent)
+        results: dict[PageKey, list[Row[Any]]] = {}
+        for (first, offset), parents in groups.items():
+            found = await context.read(
+                fetch, sorted(parents), first=first, offset=offset, **options
+            )
+            for parent in parents:
+                results[(parent, first, offset)] = found.get(parent, [])
+        return [results[key] for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _top(
+    context: Context, fetch: Callable[..., dict[int, list[Row[Any]]]]
+) -> DataLoader[TopKey, list[Row[Any]]]:
+    async def load(keys: list[TopKey]) -> list[list[Row[Any]]]:
+        groups: dict[int, set[int]] = defaultdict(set)
+        for parent, first in keys:
+            groups[first].add(parent)
+        results: dict[TopKey, list[Row[Any]]] = {}
+        for first, parents in groups.items():
+            found = await context.read(fetch, sorted(parents), first=first)
+            for parent in parents:
+                results[(parent, first)] = found.get(parent, [])
+        return [results[key] for key in keys]
+
+    return DataLoader(load_fn=load)
+
+
+def _diversity(session: Any, ids: Sequence[int]) -> dict[int, tuple[int, float, float | None]]:
+    weights = windows.user_listen_weights(session, ids)
+    result: dict[int, tuple[int, float, float | None]] = {}
+    for user_id in ids:
+        plays = weights.get(user_id, [])
+        entropy, normalised = shannon_entropy(plays)
+        result[user_id] = (len(plays), entropy, normalised)
+    return result
+
+
+class Loaders:
+    """Everything a request may batch; attribute names follow the schema's fields."""
+
+    def __init__(self, context: Context) -> None:
+        self.user_exists: DataLoader[int, bool] = _by_id(
+            context, lambda s, ids: dict.fromkeys(windows.existing_users(s, ids), True), False
+        )
+        self.artist: DataLoader[int, Any] = _by_id(context, windows.artists_by_id, None)
+        self.tag: DataLoader[int, Any] = _by_id(context, windows.tags_by_id, None)
+        self.friends = _paged(context, windows.friend_pages)
+        self.friend_count: DataLoader[int, int] = _by_id(context, windows.friend_counts, 0)
+        self.listens = _paged(context, windows.listen_pages)
+        self.listen_count: DataLoader[int, int] = _by_id(context, windows.listen_counts, 0)
+        self.listeners = _paged(context, windows.listener_pages)
+        self.artist_stats: DataLoader[int, tuple[int, int]] = _by_id(
+            context, windows.artist_play_stats, (0, 0)
+        )
+        self.artist_top_tags = _top(context, windows.artist_top_tags)
+        self.user_assignments = _paged(context, windows.assignment_pages, by_artist=False)
+        self.artist_assignments = _paged(context, windows.assignment_pages, by_artist=True)
+        self.user_assignment_count: DataLoader[int, int] = _by_id(
+            context, lambda s, ids: windows.assignment_counts(s, ids, by_artist=False), 0
+        )
+        self.artist_assignment_count: DataLoader[int, int] = _by_id(
+            context, lambda s, ids: windows.assignment_counts(s, ids, by_artist=True), 0
+        )
+        self.user_top_tags = _top(context, windows.user_top_tags)
+        self.diversity: DataLoader[int, tuple[int, float, float | None]] = _by_id(
+            context, _diversity, (0, 0.0, None)
+        )
+        self.tag_artist_count: DataLoader[int, int] = _by_id(context, windows.tag_artist_counts, 0)
+        self.tag_top_artists = _top(context, windows.tag_top_artists)
+        self.tag_usage_yearly: DataLoader[int, list[tuple[int, int | None, int]]] = _by_id(
+            context, lambda s, ids: windows.tag_usage(s, ids, monthly=False), []
+        )
+        self.tag_usage_monthly: DataLoader[int, list[tuple[int, int | None, int]]] = _by_id(
+            context, lambda s, ids: windows.tag_usage(s, ids, monthly=True), []
+        )
+
+
+__all__ = ["Awaitable", "Loaders"]

@@ -1,0 +1,67 @@
+"""The schema and the FastAPI router, with the limits a public endpoint needs.
+
+Depth (`QueryDepthLimiter`), aliases, tokens, query size and query cost are bounded; parsing
+and validation results are cached; unexpected errors are masked (`MaskErrors`);
+introspection can be switched off. Fragments, aliases and batching cannot bypass the limits:
+each runs on the parsed document with fragments expanded (tests prove each one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.fastapi import GraphQLRouter
+from strawberry.schema.config import StrawberryConfig
+
+from server.config import Settings
+from server.graphql.context import context_getter
+from server.graphql.errors import should_mask
+from server.graphql.limits import QueryCostLimiter, QuerySizeLimiter
+from server.graphql.mutations import Mutation
+from server.graphql.queries import Query
+from server.graphql.scalars import SCALARS
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    # Factories, not instances: Strawberry builds each extension per request, so the cost
+    # computed for one request never leaks into another's.
+    extensions: list[Callable[[], SchemaExtension]] = [
+        partial(QuerySizeLimiter, max_bytes=settings.graphql_max_query_bytes),
+        partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
+        partial(ParserCache, maxsize=256),
+        partial(QueryDepthLimiter, max_depth=settings.graphql_max_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.graphql_max_aliases),
+        partial(ValidationCache, maxsize=256),
+        partial(QueryCostLimiter, budget=settings.graphql_max_cost),
+        partial(MaskErrors, should_mask_error=should_mask),
+    ]
+    if not settings.graphql_introspection:
+        extensions.append(partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
+    )
+
+
+def graphql_router(settings: Settings) -> GraphQLRouter[object, None]:
+    return GraphQLRouter(
+        build_schema(settings),
+        context_getter=context_getter,
+        graphql_ide="graphiql",
+        allow_queries_via_get=True,
+    )

@@ -1,0 +1,226 @@
+"""GraphQL queries: exact values, pagination, argument validation and the N+1 bound."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from server.graphql.schema import build_schema
+from tests.conftest import ROOT, count_statements, make_settings
+
+NESTED = """
+{ user(id: 11) { friends(first: 20) { edges { node { topArtists(first: 5) {
+    edges { weight node { name topTags(first: 3) { name: node { name } } } } } } } } } }
+"""
+
+
+def gql(client: TestClient, query: str, variables: dict[str, Any] | None = None) -> Any:
+    response = client.post("/graphql", json={"query": query, "variables": variables or {}})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def error_codes(body: Any) -> list[str]:
+    return [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
+
+
+def test_schema_snapshot_is_current() -> None:
+    """schema.graphql is the committed SDL: a schema change must show up in review."""
+    sdl = str(build_schema(make_settings("sqlite://"))) + "\n"
+    committed = (ROOT / "schema.graphql").read_text(encoding="utf-8")
+    assert sdl == committed, "run `soundstream graphql-schema --output schema.graphql`"
+
+
+def test_nested_user_friends_artists_tags(client: TestClient) -> None:
+    body = gql(
+        client,
+        """{ user(id: 2) { id friendCount friends(first: 20) { totalCount edges { node { id
+             topArtists(first: 2) { totalCount edges { weight node { name plays listenerCount
+             topTags(first: 1) { node { name } count } } } } } } } } }""",
+    )
+    user = body["data"]["user"]
+    assert user["friendCount"] == 2
+    friends = user["friends"]
+    assert friends["totalCount"] == 2
+    assert [e["node"]["id"] for e in friends["edges"]] == [3, 4]
+    user3 = friends["edges"][0]["node"]["topArtists"]
+    assert user3["totalCount"] == 3
+    first_edge = user3["edges"][0]
+    assert first_edge["weight"] == 5000
+    assert first_edge["node"] == {
+        "name": "Britney Spears",
+        "plays": 15000,
+        "listenerCount": 2,
+        "topTags": [{"node": {"name": "pop"}, "count": 2}],
+    }
+    assert user3["edges"][1]["node"]["name"] == "Daft Punk"
+
+
+def test_unknown_ids_are_null_without_error(client: TestClient) -> None:
+    body = gql(client, "{ user(id: 999) { id } artist(id: 999) { id } tag(id: 999) { id } }")
+    assert body["data"] == {"user": None, "artist": None, "tag": None}
+    assert "errors" not in body
+
+
+def test_artist_fields_and_byte_exact_names(client: TestClient) -> None:
+    body = gql(
+        client,
+        """{ artist(id: 1) { name url pictureUrl
+             listeners(first: 5) { edges { weight node { id } } }
+             taggedBy(first: 5) { totalCount edges { node { user { id } tag { name } year
+             timestamp } } } } tagByName(name: "FUSSBALL") { id name artistCount } }""",
+    )
+    artist = body["data"]["artist"]
+    assert artist["name"] == '"Weird Al" Yankovic'
+    assert artist["listeners"]["edges"] == [{"weight": 20, "node": {"id": 4}}]
+    assert artist["taggedBy"]["edges"][0]["node"] == {
+        "user": {"id": 4},
+        "tag": {"name": "comedy"},
+        "year": 2011,
+        "timestamp": 1293840000000,
+    }
+    assert body["data"]["tagByName"] == {"id": 4, "name": "fußball", "artistCount": 1}
+
+
+def test_user_tags_and_diversity(client: TestClient) -> None:
+    body = gql(
+        client,
+        """{ user(id: 2) { topTags(first: 5) { node { name } count }
+             tagAssignments(first: 10) { totalCount }
+             diversity { distinctArtists entropy normalisedEntropy } } }""",
+    )
+    user = body["data"]["user"]
+    assert user["topTags"][0] == {"node": {"name": "indie"}, "count": 2}
+    assert user["tagAssignments"]["totalCount"] == 5
+    assert user["diversity"]["distinctArtists"] == 3
+    assert abs(user["diversity"]["entropy"] - 0.7584873205812663) < 1e-9
+
+
+def test_tag_usage_and_top_artists(client: TestClient) -> None:
+    body = gql(
+        client,
+        """{ tag(id: 1) { name artistCount topArtists(first: 5) { node { name } count }
+             usage(granularity: MONTH) { period count } } }""",
+    )
+    tag = body["data"]["tag"]
+    assert tag["artistCount"] == 2
+    assert tag["topArtists"] == [
+        {"node": {"name": "Radiohead"}, "count": 2},
+        {"node": {"name": "Muse"}, "count": 1},
+    ]
+    assert tag["usage"] == [
+        {"period": "2008-01", "count": 1},
+        {"period": "2009-03", "count": 1},
+        {"period": "2009-06", "count": 1},
+    ]
+
+
+def test_pagination_walks_every_page_with_cursors(client: TestClient) -> None:
+    seen: list[int] = []
+    after = None
+    while True:
+        body = gql(
+            client,
+            "query($after: String) { artists(first: 3, after: $after) { totalCount "
+            "pageInfo { hasNextPage endCursor } edges { node { id } } } }",
+            {"after": after},
+        )
+        page = body["data"]["artists"]
+        assert page["totalCount"] == 8
+        seen.extend(e["node"]["id"] for e in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == list(range(1, 9))
+
+
+def test_first_out_of_range_is_a_validation_error(client: TestClient) -> None:
+    for first in (0, 101, -5):
+        body = gql(client, f"{{ users(first: {first}) {{ totalCount }} }}")
+        assert error_codes(body) == ["BAD_USER_INPUT"]
+    body = gql(client, '{ artists(first: 2, after: "not-a-cursor") { totalCount } }')
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
+def test_search_matches_rest_semantics(client: TestClient) -> None:
+    body = gql(
+        client,
+        """{ searchArtists(first: 10, tags: ["ROCK", "indie"], match: ALL) { totalCount
+             edges { node { name } plays listeners matchedTags { name count } } } }""",
+    )
+    search = body["data"]["searchArtists"]
+    assert search["totalCount"] == 1
+    assert search["edges"][0] == {
+        "node": {"name": "Radiohead"},
+        "plays": 1300,
+        "listeners": 3,
+        "matchedTags": [{"name": "rock", "count": 2}, {"name": "indie", "count": 1}],
+    }
+    rest = client.get("/api/v1/artists/search", params={"tags": "ROCK,indie"}).json()
+    assert [hit["name"] for hit in rest["items"]] == ["Radiohead"]
+    bad = gql(
+        client, "{ searchArtists(first: 5, minListeners: 5, maxListeners: 1) { totalCount } }"
+    )
+    assert error_codes(bad) == ["BAD_USER_INPUT"]
+
+
+def test_filtered_artists_and_analytics(client: TestClient) -> None:
+    body = gql(
+        client,
+        """{ artists(first: 5, filter: {nameContains: "RADIO"}) { totalCount edges { node { id } } }
+             stats { counts { artists users friendships } plays { total } }
+             topArtists(first: 2, by: PLAYS) { name plays }
+             topTags(first: 1) { name assignments }
+             tagTrends(tags: ["pop"], from: 2010, to: 2010) { periods series { name counts } } }""",
+    )
+    data = body["data"]
+    assert data["artists"] == {"totalCount": 1, "edges": [{"node": {"id": 4}}]}
+    assert data["stats"]["counts"] == {"artists": 8, "users": 5, "friendships": 4}
+    assert data["stats"]["plays"]["total"] == 17880
+    assert data["topArtists"] == [
+        {"name": "Britney Spears", "plays": 15000},
+        {"name": "Radiohead", "plays": 1300},
+    ]
+    assert data["topTags"][0]["assignments"] == 3
+    assert data["tagTrends"] == {"periods": ["2010"], "series": [{"name": "pop", "counts": [3]}]}
+
+
+def test_nested_query_runs_a_bounded_number_of_statements(full_client: TestClient) -> None:
+    engine = full_client.app.state.database.engine  # type: ignore[attr-defined]
+    with count_statements(engine) as statements:
+        body = gql(full_client, NESTED)
+    friends = body["data"]["user"]["friends"]["edges"]
+    assert len(friends) == 20
+    assert all(len(f["node"]["topArtists"]["edges"]) == 5 for f in friends)
+    assert len(statements) <= 6, statements
+    small = NESTED.replace("first: 20", "first: 2").replace("first: 5", "first: 1")
+    with count_statements(engine) as fewer:
+        gql(full_client, small)
+    assert len(fewer) == len(statements)  # independent of `first`
+
+
+def test_full_data_values(full_client: TestClient) -> None:
+    body = gql(
+        full_client,
+        """{ user(id: 2) { friendCount topArtists(first: 1) { totalCount edges { weight
+             node { id name } } } }
+             artist(id: 289) { name plays listenerCount }
+             topArtists(first: 1) { id name } }""",
+    )
+    data = body["data"]
+    assert data["user"]["topArtists"]["totalCount"] == 50
+    assert data["user"]["topArtists"]["edges"][0]["node"]["name"] == "Duran Duran"
+    assert data["artist"]["name"] == "Britney Spears"
+    assert data["topArtists"] == [{"id": 289, "name": "Britney Spears"}]
+
+
+def test_graphiql_is_served_to_browsers(client: TestClient) -> None:
+    response = client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+def test_schema_file_is_at_the_root() -> None:
+    assert Path(ROOT / "schema.graphql").is_file()
