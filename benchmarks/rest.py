@@ -3,8 +3,8 @@
 Why Datasette: it is what someone holding this SQLite file would otherwise put in front of it
 (a JSON API for free), so "how much faster than Datasette" is the question the issue asks. Both
 servers run at the same time, on loopback, over one freshly ingested copy of the full dataset,
-and each endpoint is measured on ours and then on Datasette back to back, so noise on this
-shared machine hits both alike; the ratio is the result, absolute numbers are context.
+and each endpoint is measured on both back to back (alternating which goes first), so noise on
+this shared machine hits both alike; the ratio is the result, absolute numbers are context.
 
 For each endpoint (and each server):
 
@@ -20,9 +20,15 @@ Targets (from the issue): single-artist throughput at 20 connections >= 3x Datas
 4 connections p99 <= 10 ms for single-resource reads (an artist, a user's artists) and
 p95 <= 20 ms for search and analytics (tag search, stats, chart).
 
-Usage::
+Besides req/s, each throughput run reads the server's CPU time from /proc: CPU milliseconds per
+request moves less than req/s on a shared machine (other jobs mostly stretch wall time, not the
+work a request costs), though contention inflates it too. ``--rounds N`` repeats the whole
+mix, interleaved, and reports medians.
 
-    .venv/bin/python benchmarks/rest.py [--duration 5] [--endpoints artist,stats] [--json out.json]
+Usage (about 2 minutes with the defaults; ``--rounds 3`` about 6)::
+
+    .venv/bin/python benchmarks/rest.py [--duration 5] [--rounds 1] [--endpoints artist,stats]
+        [--json out.json] [--database soundstream.db] [--datasette-immutable]
 
 Needs ``wrk`` (Debian: ``apt-get install -y wrk``) and Datasette (the project's dev extra).
 """
@@ -36,6 +42,7 @@ import random
 import shutil
 import socket
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -81,17 +88,28 @@ WHERE ua."userID" = :user
 ORDER BY ua.weight DESC, a.id
 LIMIT 20
 """
+# Ours: match=all, relevance order (matched tags, then their assignments, then plays, then
+# id), each hit with plays, listeners and its matched tags' counts; 20 per page plus the total.
 SEARCH_SQL = """
-SELECT a.id, a.name, a.url, a."pictureURL", count(*) OVER () AS total
-FROM artists a
-WHERE a.id IN (
-    SELECT uta."artistID"
-    FROM user_taggedartists uta JOIN tags t ON t."tagID" = uta."tagID"
-    WHERE t."tagValue" IN (:tag1, :tag2)
-    GROUP BY uta."artistID"
-    HAVING count(DISTINCT uta."tagID") = 2
+WITH matched AS (
+    SELECT uta."artistID" AS artist_id, uta."tagID" AS tag_id, count(*) AS n
+    FROM user_taggedartists uta
+    WHERE uta."tagID" IN (SELECT "tagID" FROM tags WHERE lower("tagValue") IN (:tag1, :tag2))
+    GROUP BY uta."artistID", uta."tagID"
+), hits AS (
+    SELECT artist_id, count(*) AS tags_matched, sum(n) AS assignments,
+           group_concat(tag_id || ':' || n) AS matched_tags
+    FROM matched GROUP BY artist_id HAVING count(*) = 2
+), scored AS (
+    SELECT h.*, count(*) OVER () AS total,
+        coalesce((SELECT sum(weight) FROM user_artists ua WHERE ua."artistID" = h.artist_id), 0)
+            AS plays,
+        (SELECT count(*) FROM user_artists ua WHERE ua."artistID" = h.artist_id) AS listeners
+    FROM hits h
 )
-ORDER BY a.name, a.id
+SELECT a.id, a.name, a.url, a."pictureURL", s.plays, s.listeners, s.matched_tags, s.total
+FROM scored s JOIN artists a ON a.id = s.artist_id
+ORDER BY s.tags_matched DESC, s.assignments DESC, s.plays DESC, a.id
 LIMIT 20
 """
 STATS_SQL = """
@@ -261,17 +279,45 @@ class Measurement:
         return ", ".join(parts)
 
 
+@dataclass(frozen=True)
+class Summary:
+    """One server on one endpoint over all rounds: medians of each figure across rounds."""
+
+    rounds: int
+    rps: float
+    latency_ms: dict[str, float]  # "50", "95", "99" -> ms
+    cpu_ms_per_request: float | None
+    clean: bool
+    problems: str
+
+    @classmethod
+    def of(cls, measurements: list[Measurement]) -> Summary:
+        throughput = [m.throughput for m in measurements if m.throughput]
+        latency = [m.latency for m in measurements if m.latency]
+        cpu = [m.cpu_ms_per_request for m in measurements if m.cpu_ms_per_request is not None]
+        return cls(
+            rounds=len(measurements),
+            rps=statistics.median(r.rps for r in throughput) if throughput else 0.0,
+            latency_ms={
+                p: statistics.median(r.percentile_ms(p) for r in latency) if latency else 0.0
+                for p in ("50", "95", "99")
+            },
+            cpu_ms_per_request=statistics.median(cpu) if cpu else None,
+            clean=bool(measurements) and all(m.clean for m in measurements),
+            problems="; ".join(sorted({m.problems() for m in measurements} - {""})),
+        )
+
+
 @dataclass
 class Results:
     run: str
     duration_s: float
+    rounds: int
     measurements: list[Measurement] = field(default_factory=list)
 
-    def get(self, server: Server, endpoint: str) -> Measurement | None:
-        for m in self.measurements:
-            if m.server == server and m.endpoint == endpoint:
-                return m
-        return None
+    def summary(self, server: Server, endpoint: str) -> Summary | None:
+        found = [m for m in self.measurements if m.server == server and m.endpoint == endpoint]
+        return Summary.of(found) if found else None
 
 
 # ------------------------------------------------------------------------------------- servers
@@ -407,19 +453,23 @@ def measure(
     print(
         f"  {endpoint:<13} {target.server:<9} {m.throughput.rps:>6.0f} req/s "
         f"@{THROUGHPUT_CONNECTIONS} ({fmt_cpu(m.cpu_ms_per_request)} ms CPU/req)  "
-        f"p50/p95/p99 {fmt_latency(m.latency)} ms @{LATENCY_CONNECTIONS}  [{status}]",
+        f"p50/p95/p99 {'/'.join(f'{m.latency.percentile_ms(p):.1f}' for p in ('50', '95', '99'))}"
+        f" ms @{LATENCY_CONNECTIONS}  [{status}]",
         flush=True,
     )
     return m
 
 
 def probe(base_url: str, path: str) -> str:
-    """One request before the run: status and size, so a wrong path shows up at once."""
+    """The first request to an endpoint: status, size and time (cold: ours caches analytics
+    results per data version, so this is the one request that computes them)."""
+    started = time.perf_counter()
     try:
-        status, body = http_status(base_url + path)
+        status, body = http_status(base_url + path, timeout=30)
     except OSError as exc:
         return f"error {exc}"
-    return f"{status}, {len(body):,} bytes"
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    return f"{status}, {len(body):,} bytes, {elapsed_ms:.0f} ms"
 
 
 # ------------------------------------------------------------------------------------- dataset
@@ -451,10 +501,10 @@ def fmt_cpu(ms: float | None) -> str:
     return "-" if ms is None else f"{ms:.2f}"
 
 
-def fmt_latency(run: WrkRun | None) -> str:
-    if run is None:
+def fmt_latency(summary: Summary | None) -> str:
+    if summary is None:
         return "-"
-    return "/".join(f"{run.percentile_ms(p):.1f}" for p in ("50", "95", "99"))
+    return "/".join(f"{summary.latency_ms[p]:.1f}" for p in ("50", "95", "99"))
 
 
 def verdict(passed: bool) -> str:
@@ -465,28 +515,26 @@ def targets(results: Results, endpoints: list[str]) -> list[str]:
     """The issue's targets, each PASS / FAIL, or INVALID when a run had non-2xx answers."""
     lines: list[str] = []
     for key in endpoints:
-        ours, theirs = results.get("ours", key), results.get("datasette", key)
+        ours, theirs = results.summary("ours", key), results.summary("datasette", key)
         kind = ENDPOINTS[key].kind
-        if ours is None or ours.latency is None or ours.throughput is None:
+        if ours is None:
             continue
-        invalid = "" if ours.clean else f"INVALID (ours answered {ours.problems()})"
+        invalid = "" if ours.clean else f"INVALID (ours answered {ours.problems})"
         if key == "artist":
             name = f"{key}: throughput @{THROUGHPUT_CONNECTIONS} >= 3x Datasette"
-            if not invalid and (theirs is None or not theirs.clean or theirs.throughput is None):
-                invalid = "INVALID (Datasette run not clean)"
-            if invalid:
+            if theirs is None or not theirs.clean or not theirs.rps:
+                invalid = invalid or "INVALID (Datasette run not clean)"
+            if invalid or theirs is None:
                 lines.append(f"{name}: {invalid}")
             else:
-                assert theirs is not None
-                assert theirs.throughput is not None
-                ratio = ours.throughput.rps / theirs.throughput.rps
+                ratio = ours.rps / theirs.rps
                 lines.append(f"{name}: {ratio:.2f}x -> {verdict(ratio >= 3)}")
         if kind == "read":
-            p99 = ours.latency.percentile_ms("99")
+            p99 = ours.latency_ms["99"]
             name = f"{key}: p99 @{LATENCY_CONNECTIONS} <= 10 ms"
             lines.append(f"{name}: {invalid or f'{p99:.1f} ms -> {verdict(p99 <= 10)}'}")
         elif kind == "analytics":
-            p95 = ours.latency.percentile_ms("95")
+            p95 = ours.latency_ms["95"]
             name = f"{key}: p95 @{LATENCY_CONNECTIONS} <= 20 ms"
             lines.append(f"{name}: {invalid or f'{p95:.1f} ms -> {verdict(p95 <= 20)}'}")
     return lines
@@ -501,28 +549,27 @@ def report(results: Results, endpoints: list[str]) -> None:
     print()
     print(
         f"req/s and server CPU per request at {THROUGHPUT_CONNECTIONS} connections; "
-        f"latency (ms) at {LATENCY_CONNECTIONS}; ratio = ours/Datasette "
-        "(for CPU, Datasette/ours: >1 means ours does less work)"
+        f"latency (ms) at {LATENCY_CONNECTIONS}; medians over {results.rounds} round(s)"
     )
+    print("ratio = ours/Datasette; CPU ratio = Datasette/ours (> 1: ours does less work)")
     print(head)
     print("-" * len(head))
     for key in endpoints:
-        ours, theirs = results.get("ours", key), results.get("datasette", key)
-        ours_rps = ours.throughput.rps if ours and ours.throughput else 0.0
-        ds_rps = theirs.throughput.rps if theirs and theirs.throughput else 0.0
+        ours, theirs = results.summary("ours", key), results.summary("datasette", key)
+        ours_rps = ours.rps if ours else 0.0
+        ds_rps = theirs.rps if theirs else 0.0
         ratio = f"{ours_rps / ds_rps:.2f}x" if ds_rps else "-"
         ours_cpu = ours.cpu_ms_per_request if ours else None
         ds_cpu = theirs.cpu_ms_per_request if theirs else None
         cpu_ratio = f"{ds_cpu / ours_cpu:.2f}x" if ours_cpu and ds_cpu else "-"
         notes = []
         if ours and not ours.clean:
-            notes.append(f"ours: {ours.problems()}")
+            notes.append(f"ours: {ours.problems}")
         if theirs and not theirs.clean:
-            notes.append(f"datasette: {theirs.problems()}")
+            notes.append(f"datasette: {theirs.problems}")
         print(
             f"{key:<13}{ours_rps:>11.0f}{ds_rps:>9.0f}{ratio:>7}"
-            f"{fmt_latency(ours.latency if ours else None):>18}"
-            f"{fmt_latency(theirs.latency if theirs else None):>17}"
+            f"{fmt_latency(ours):>18}{fmt_latency(theirs):>17}"
             f"{fmt_cpu(ours_cpu) + '/' + fmt_cpu(ds_cpu):>12}{cpu_ratio:>7}"
             f"  {'; '.join(notes) or '-'}"
         )
@@ -544,6 +591,12 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run (5)")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure every endpoint this many times (interleaved) and report medians (1)",
+    )
+    parser.add_argument(
         "--endpoints",
         default=",".join(DEFAULT_ENDPOINTS),
         help=f"comma-separated, from {', '.join(ENDPOINTS)} (default: %(default)s)",
@@ -564,6 +617,8 @@ def parse_args() -> argparse.Namespace:
         parser.error(f"unknown endpoints {unknown}; choose from {list(ENDPOINTS)}")
     if args.duration <= 0:
         parser.error("--duration must be positive")
+    if args.rounds < 1:
+        parser.error("--rounds must be >= 1")
     return args
 
 
@@ -576,7 +631,7 @@ def main() -> None:
         )
     endpoints: list[str] = args.endpoints.split(",")
     started = time.perf_counter()
-    results = Results(run=describe_run(), duration_s=args.duration)
+    results = Results(run=describe_run(), duration_s=args.duration, rounds=args.rounds)
     print(results.run)
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["CI"] = "1"
@@ -612,7 +667,7 @@ def main() -> None:
         ):
             ours = Target("ours", ours_url, ours_pid)
             datasette = Target("datasette", ds_url, ds_pid)
-            print("probes (one request each):")
+            print("probes (the first request to each endpoint, cold):")
             for key in endpoints:
                 endpoint = ENDPOINTS[key]
                 print(
@@ -620,14 +675,20 @@ def main() -> None:
                     f"datasette {probe(ds_url, endpoint.datasette(sample)[0])}"
                 )
             print(f"measuring ({args.duration:g} s per run) ...", flush=True)
-            for key in endpoints:
-                endpoint = ENDPOINTS[key]
-                results.measurements.append(
-                    measure(ours, key, endpoint.ours(sample), tmp, args.duration)
-                )
-                results.measurements.append(
-                    measure(datasette, key, endpoint.datasette(sample), tmp, args.duration)
-                )
+            turn = 0
+            for round_no in range(args.rounds):
+                if args.rounds > 1:
+                    print(f" round {round_no + 1}/{args.rounds}", flush=True)
+                for key in endpoints:
+                    endpoint = ENDPOINTS[key]
+                    runs = [
+                        (ours, endpoint.ours(sample)),
+                        (datasette, endpoint.datasette(sample)),
+                    ]
+                    # Alternate who goes first: neither always inherits the other's warm caches.
+                    for target, paths in runs[::-1] if turn % 2 else runs:
+                        results.measurements.append(measure(target, key, paths, tmp, args.duration))
+                    turn += 1
     report(results, endpoints)
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     if args.json is not None:
