@@ -13,6 +13,7 @@ def build_api_router() -> APIRouter:
         health,
         listens,
         search,
+        social,
         tag_assignments,
         tags,
         users,
@@ -31,6 +32,7 @@ def build_api_router() -> APIRouter:
         friends,
         tag_assignments,
         analytics,
+        social,
     ):
         api.include_router(module.router)
     return api
