@@ -80,6 +80,12 @@ def _ingest(
     replace: bool,
     report_path: Path | None,
 ) -> IngestReport:
+    # Fork the parse before the heavy imports below: it runs on the other core meanwhile.
+    from server.ingest.prefetch import ParsePrefetch
+
+    prefetch = ParsePrefetch(data_dir, orphans) if settings.is_sqlite else None
+    parse = (lambda _dir, _orphans: prefetch.result()) if prefetch is not None else None
+
     from server.db.engine import create_db_engine
     from server.ingest.service import IngestAbortedError, run_ingest
 
@@ -100,13 +106,16 @@ def _ingest(
                     orphans=orphans,
                     replace=replace,
                     progress=advance,
+                    parse=parse,
                 )
         else:
-            report = run_ingest(engine, data_dir, orphans=orphans, replace=replace)
+            report = run_ingest(engine, data_dir, orphans=orphans, replace=replace, parse=parse)
     except IngestAbortedError as exc:
         _print_report(exc.report, report_path)
         raise _fail(str(exc)) from None
     finally:
+        if prefetch is not None:
+            prefetch.cancel()
         engine.dispose()
     _print_report(report, report_path)
     return report

@@ -39,6 +39,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "user_friends": ("userID", "friendID"),
     "ingest_rejects": ("file", "line_no", "raw", "reason", "detail", "created_at"),
 }
+# Tables filled from the files, parents first (derived rows follow: users, stubs, rejects).
+PARSED_TABLES: tuple[str, ...] = (
+    "artists",
+    "tags",
+    "user_artists",
+    "user_taggedartists",
+    "user_friends",
+)
 # Tables whose rows all arrive in one `insert`, so their indexes are built right after it.
 INDEX_EARLY: frozenset[str] = frozenset({"user_artists", "user_taggedartists", "user_friends"})
 SERIAL_COLUMNS: dict[str, str] = {"artists": "id", "tags": "tagID", "users": "userID"}

@@ -496,23 +496,6 @@ def read_friends(data: ParsedData, path: Path) -> None:
     reader.report.loaded = len(rows)
 
 
-def parse_files(data: ParsedData, data_dir: Path) -> Iterator[str]:
-    """Parse the files one by one into ``data``, yielding each table name as its rows are
-    ready, so a loader can write one table while the next file is being parsed."""
-    read_artists(data, data_dir / ARTISTS)
-    yield "artists"
-    read_tags(data, data_dir / TAGS)
-    yield "tags"
-    read_user_artists(data, data_dir / USER_ARTISTS)
-    yield "user_artists"
-    stamps_path = data_dir / USER_TAGGED_TIMESTAMPS
-    stamps = read_timestamps(data, stamps_path) if stamps_path.exists() else None
-    read_tagged(data, data_dir / USER_TAGGED, stamps)
-    yield "user_taggedartists"
-    read_friends(data, data_dir / USER_FRIENDS)
-    yield "user_friends"
-
-
 def read_all(data_dir: Path, *, orphans: str = "quarantine") -> ParsedData:
     """Parse and validate every file, foreign keys included; touches no database.
 
@@ -521,6 +504,11 @@ def read_all(data_dir: Path, *, orphans: str = "quarantine") -> ParsedData:
     keeps them and records the ids for placeholder rows.
     """
     data = ParsedData(orphans=orphans)
-    for _table in parse_files(data, data_dir):
-        pass
+    read_artists(data, data_dir / ARTISTS)
+    read_tags(data, data_dir / TAGS)
+    read_user_artists(data, data_dir / USER_ARTISTS)
+    stamps_path = data_dir / USER_TAGGED_TIMESTAMPS
+    stamps = read_timestamps(data, stamps_path) if stamps_path.exists() else None
+    read_tagged(data, data_dir / USER_TAGGED, stamps)
+    read_friends(data, data_dir / USER_FRIENDS)
     return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from server.db.engine import database_label
 from server.db.models import DATA_TABLES, Base
 from server.db.schema import ensure_schema
 from server.ingest import loader
-from server.ingest.readers import USER_TAGGED_TIMESTAMPS, ParsedData, parse_files
+from server.ingest.readers import ParsedData, read_all
 from server.ingest.report import IngestReport
 from server.ingest.sources import fingerprint
 
@@ -87,12 +88,15 @@ def run_ingest(
     orphans: OrphanPolicy = "quarantine",
     replace: bool = False,
     progress: loader.Progress | None = None,
+    parse: Callable[[Path, str], ParsedData] | None = None,
 ) -> IngestReport:
     """Load ``data_dir`` into the database behind ``engine``.
 
     Idempotent: when the database already holds exactly this source (same file checksums and
     policy) nothing is written. A database holding other data is only overwritten with
-    ``replace=True``, so no one loses API writes by re-running a command.
+    ``replace=True``, so no one loses API writes by re-running a command. ``parse`` supplies
+    the parsed files (a `server.ingest.prefetch.ParsePrefetch` started before start-up);
+    by default they are parsed here.
     """
     started = time.perf_counter()
     report = IngestReport(
@@ -121,28 +125,31 @@ def run_ingest(
             report,
         )
 
-    data = ParsedData(orphans=orphans)
-    report.files = data.files
-    if not data.has_timestamps and not (data_dir / USER_TAGGED_TIMESTAMPS).exists():
-        report.notes.append(
-            "no user_taggedartists-timestamps.dat: timestamp = UTC midnight of day/month/year (ms)"
-        )
     # Parsing allocates ~300k small tuples that all live until the load: the cyclic GC would
     # rescan them again and again for nothing, so it is paused for the run.
     gc.disable()
     try:
+        data = (
+            parse(data_dir, orphans) if parse is not None else read_all(data_dir, orphans=orphans)
+        )
+        report.files = data.files
+        if not data.has_timestamps:
+            report.notes.append(
+                "no user_taggedartists-timestamps.dat: "
+                "timestamp = UTC midnight of day/month/year (ms)"
+            )
+        orphan_rows = data.orphan_rejects()
+        if orphans == "fail" and orphan_rows:
+            report.status = "aborted"
+            ids = {r.detail for r in orphan_rows}
+            raise IngestAbortedError(
+                f"{len(orphan_rows):,} rows reference {len(ids):,} undefined artist/tag ids "
+                "(--orphans fail): nothing was written",
+                report,
+            )
         with loader.open_bulk_load(engine, progress) as bulk:
-            for table in parse_files(data, data_dir):
+            for table in loader.PARSED_TABLES:
                 bulk.insert(table, loader.parsed_rows(data, table))
-            orphan_rows = data.orphan_rejects()
-            if orphans == "fail" and orphan_rows:
-                report.status = "aborted"
-                ids = {r.detail for r in orphan_rows}
-                raise IngestAbortedError(
-                    f"{len(orphan_rows):,} rows reference {len(ids):,} undefined artist/tag ids "
-                    "(--orphans fail): nothing was written",
-                    report,
-                )
             derived = loader.derived_rows(data)
             for table, rows in derived.items():
                 bulk.insert(table, rows)
