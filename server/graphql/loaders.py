@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Row
 from strawberry.dataloader import DataLoader
 
+from server.db.meta import get_data_version
 from server.repositories import windows
+from server.schemas.social import UserSocialPublic
+from server.services import social
 from server.services.analytics import shannon_entropy
 
 if TYPE_CHECKING:
@@ -70,6 +73,16 @@ def _top(
     return DataLoader(load_fn=load)
 
 
+def _social_metrics(
+    context: Context,
+) -> Callable[[Any, Sequence[int]], dict[int, UserSocialPublic | None]]:
+    def fetch(session: Any, ids: Sequence[int]) -> dict[int, UserSocialPublic | None]:
+        measured = social.metrics(session, context.cache, get_data_version(session)).users
+        return {user_id: measured.get(user_id) for user_id in ids}
+
+    return fetch
+
+
 def _diversity(session: Any, ids: Sequence[int]) -> dict[int, tuple[int, float, float | None]]:
     weights = windows.user_listen_weights(session, ids)
     result: dict[int, tuple[int, float, float | None]] = {}
@@ -114,6 +127,10 @@ class Loaders:
         self.tag_top_artists = _top(context, windows.tag_top_artists)
         self.tag_usage_yearly: DataLoader[int, list[tuple[int, int | None, int]]] = _by_id(
             context, lambda s, ids: windows.tag_usage(s, ids, monthly=False), []
+        )
+        # One cached computation per data version serves every user: no SQL per user.
+        self.social_metrics: DataLoader[int, UserSocialPublic | None] = _by_id(
+            context, _social_metrics(context), None
         )
         self.tag_usage_monthly: DataLoader[int, list[tuple[int, int | None, int]]] = _by_id(
             context, lambda s, ids: windows.tag_usage(s, ids, monthly=True), []

@@ -13,6 +13,7 @@ from server.graphql.errors import bad_input
 from server.graphql.pagination import check_first, decode_cursor, encode_cursor
 from server.graphql.scalars import Long
 from server.graphql.types import analytics as gql_analytics
+from server.graphql.types import social as gql_social
 from server.graphql.types.nodes import (
     Artist,
     ArtistConnection,
@@ -29,7 +30,7 @@ from server.graphql.types.search import ArtistFilter, MatchedTag, SearchConnecti
 from server.schemas.analytics import ArtistChartBy, TagChartBy, TrendGranularity
 from server.schemas.pagination import Page, PageParams
 from server.schemas.search import ArtistSearchCriteria, ArtistSearchPage, SearchSort, TagMatch
-from server.services import analytics, artists, search, tags, users
+from server.services import analytics, artists, search, social, tags, users
 
 
 def _constant(value: int) -> Any:
@@ -227,6 +228,34 @@ class Query:
             offset=params.offset,
         )
         return _search_connection(page)
+
+    @strawberry.field(
+        description="The friendship graph measured: metrics, communities, the "
+        "taste homophily and friends vs listening diversity."
+    )
+    async def social_summary(
+        self, info: Info[Context, None], include_points: bool = False
+    ) -> gql_social.SocialSummary:
+        result = await info.context.read(
+            social.social_summary, info.context.cache, include_points=include_points
+        )
+        return gql_social.SocialSummary.from_pydantic(result)
+
+    @strawberry.field(description="A user's social metrics; null for an unknown user.")
+    async def social_metrics(
+        self, info: Info[Context, None], user_id: int
+    ) -> gql_social.SocialMetrics | None:
+        found = await info.context.loaders.social_metrics.load(user_id)
+        return gql_social.SocialMetrics.from_pydantic(found) if found is not None else None
+
+    @strawberry.field(description="Communities of friends, largest first.")
+    async def communities(
+        self, info: Info[Context, None], first: int, after: str | None = None
+    ) -> list[gql_social.Community]:
+        page = await info.context.read(
+            social.list_communities, info.context.cache, _params(first, after)
+        )
+        return [gql_social.Community.from_pydantic(c) for c in page.items]
 
     @strawberry.field(description="Headline statistics of the whole dataset.")
     async def stats(self, info: Info[Context, None]) -> gql_analytics.Stats:

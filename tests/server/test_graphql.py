@@ -224,3 +224,39 @@ def test_graphiql_is_served_to_browsers(client: TestClient) -> None:
 
 def test_schema_file_is_at_the_root() -> None:
     assert Path(ROOT / "schema.graphql").is_file()
+
+
+def test_social_fields(client: TestClient) -> None:
+    body = gql(
+        client,
+        """{ socialSummary { nodes edges components { count giantSize } }
+             socialMetrics(userId: 999) { degree }
+             user(id: 5) { socialMetrics { degree } community { size }
+               ego(radius: 2) { nodes { id distance } edges { source target } }
+               friendRecommendations(first: 1) { name contributors { user } } } }""",
+    )
+    data = body["data"]
+    assert data["socialSummary"] == {
+        "nodes": 5,
+        "edges": 4,
+        "components": {"count": 1, "giantSize": 5},
+    }
+    assert data["socialMetrics"] is None
+    user = data["user"]
+    assert user["socialMetrics"] == {"degree": 2}
+    assert user["community"]["size"] >= 2
+    assert [(n["id"], n["distance"]) for n in user["ego"]["nodes"]] == [
+        (5, 0),
+        (3, 1),
+        (6, 1),
+        (2, 2),
+    ]
+    assert {(e["source"], e["target"]) for e in user["ego"]["edges"]} == {(2, 3), (3, 5), (5, 6)}
+    assert user["friendRecommendations"] == [
+        {"name": "Britney Spears", "contributors": [{"user": 3}]}
+    ]
+
+
+def test_ego_radius_out_of_range_is_bad_input(client: TestClient) -> None:
+    body = gql(client, "{ user(id: 5) { ego(radius: 3) { ego } } }")
+    assert error_codes(body) == ["BAD_USER_INPUT"]

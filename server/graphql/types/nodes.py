@@ -18,6 +18,15 @@ from strawberry.types import Info
 from server.graphql.context import Context
 from server.graphql.pagination import check_first, decode_cursor, encode_cursor
 from server.graphql.scalars import Long
+from server.graphql.types.social import (
+    Community,
+    EgoNetwork,
+    FriendRecommendation,
+    SocialMetrics,
+    ego_from_model,
+)
+from server.schemas.pagination import PageParams
+from server.services import social
 
 CountFn = Callable[[], Awaitable[int]]
 
@@ -139,6 +148,43 @@ class User:
     async def diversity(self, info: Info[Context, None]) -> Diversity:
         distinct, entropy, normalised = await info.context.loaders.diversity.load(self.id)
         return Diversity(distinct_artists=distinct, entropy=entropy, normalised_entropy=normalised)
+
+    @strawberry.field(description="Degree, clustering, PageRank, community and core number.")
+    async def social_metrics(self, info: Info[Context, None]) -> SocialMetrics | None:
+        found = await info.context.loaders.social_metrics.load(self.id)
+        return SocialMetrics.from_pydantic(found) if found is not None else None
+
+    @strawberry.field(description="The user's community (Louvain) with its characteristic taste.")
+    async def community(self, info: Info[Context, None]) -> Community | None:
+        found = await info.context.loaders.social_metrics.load(self.id)
+        if found is None:
+            return None
+        page = await info.context.read(
+            social.list_communities, info.context.cache, PageParams(limit=1, offset=found.community)
+        )
+        return Community.from_pydantic(page.items[0]) if page.items else None
+
+    @strawberry.field(description="The user's ego network, ready to draw.")
+    async def ego(
+        self, info: Info[Context, None], radius: int = 1, max_nodes: int = 100
+    ) -> EgoNetwork:
+        model = await info.context.read(
+            social.user_ego_network,
+            info.context.cache,
+            self.id,
+            radius=radius,
+            max_nodes=max_nodes,
+        )
+        return ego_from_model(model)
+
+    @strawberry.field(description="Artists the user's friends play and the user does not.")
+    async def friend_recommendations(
+        self, info: Info[Context, None], first: int
+    ) -> list[FriendRecommendation]:
+        found = await info.context.read(
+            social.friend_recommendations, info.context.cache, self.id, limit=check_first(first)
+        )
+        return [FriendRecommendation.from_pydantic(item) for item in found.items]
 
 
 @strawberry.type(description="An artist of the dataset.")
