@@ -19,7 +19,7 @@ def recording_client(seen: list[httpx.Request]) -> httpx.Client:
 
 def test_options_are_keyword_only() -> None:
     with pytest.raises(TypeError):
-        SoundStream("http://127.0.0.1:1")  # type: ignore[misc]
+        SoundStream("http://127.0.0.1:1")  # type: ignore[call-arg]
 
 
 def test_defaults_without_environment() -> None:

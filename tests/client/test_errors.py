@@ -84,13 +84,19 @@ def test_an_out_of_range_parameter_is_unprocessable_with_the_field(client: Sound
 
 def test_too_many_requests_is_a_rate_limit_error_with_retry_after(small_db_url: str) -> None:
     settings = make_settings(small_db_url, rate_limit_per_minute=1)
+    refused: list[RateLimitError] = []
     with live_server(settings) as base, SoundStream(base_url=base, max_retries=0) as client:
-        client.tags.get(1)
-        with pytest.raises(RateLimitError) as caught:
-            client.tags.get(1)
-    assert caught.value.status_code == 429
-    assert caught.value.retry_after is not None
-    assert 0 < caught.value.retry_after <= 60
+        # One request per wall-clock minute: of three, at most two fall in different
+        # windows, so one is refused even if the minute turns between them.
+        for _ in range(3):
+            try:
+                client.tags.get(1)
+            except RateLimitError as error:
+                refused.append(error)
+    assert refused
+    assert refused[0].status_code == 429
+    assert refused[0].retry_after is not None
+    assert 0 < refused[0].retry_after <= 60
 
 
 def test_an_unavailable_database_is_an_internal_server_error(
