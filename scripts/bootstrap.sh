@@ -17,8 +17,10 @@ stamp=.venv/.installed
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ client/pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[dev]"
+  # The server with its dev tools, and the SDK (its own distribution, used by the dashboard,
+  # the notebook and the tests) with its pandas extra.
+  .venv/bin/python -m pip install --quiet -e ".[dev]" -e "./client[pandas]"
   touch "$stamp"
 fi
