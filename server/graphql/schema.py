@@ -1,9 +1,9 @@
 """The schema and the FastAPI router, with the limits a public endpoint needs.
 
 Depth (Strawberry's `QueryDepthLimiter` rule), aliases, tokens, query size and query cost
-are bounded; parsing and validation results are cached; unexpected errors are masked (`MaskErrors`);
-introspection can be switched off. Fragments, aliases and batching cannot bypass the limits:
-each runs on the parsed document with fragments expanded (tests prove each one).
+are bounded; parsing and validation results are cached; unexpected errors are masked
+(`MaskErrors`); introspection can be switched off. Fragments, aliases and batching cannot
+bypass the limits: each runs on the parsed document with fragments expanded (tests prove it).
 """
 
 from __future__ import annotations
