@@ -639,7 +639,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="soundstream-rest-bench-") as tmp_name:
         tmp = Path(tmp_name)
         if args.database is not None:
-            db = args.database.resolve()
+            if not args.database.is_file():
+                sys.exit(f"error: no database file {args.database}")
+            # Datasette names a database after its file: a link keeps the URLs /soundstream/...
+            db = tmp / f"{DB_NAME}.db"
+            db.symlink_to(args.database.resolve())
         else:
             data_dir = (args.data_dir or default_data_dir()).resolve()
             db = tmp / f"{DB_NAME}.db"
