@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from server.recommend.cli import recommend_app  # typer only; its commands import lazily
+
 if TYPE_CHECKING:
     from server.config import Settings
     from server.ingest.report import IngestReport
@@ -26,6 +28,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(recommend_app, name="recommend")
 
 DatabaseUrlOption = Annotated[
     str | None,
@@ -233,6 +236,9 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     database_url: DatabaseUrlOption = None,
     proxy_headers: Annotated[bool, typer.Option(help="Trust X-Forwarded-* headers.")] = False,
+    log_level: Annotated[
+        str, typer.Option(help="uvicorn log level (warning drops the per-request access log).")
+    ] = "info",
 ) -> None:
     """Serve the API (REST at /api/v1, docs at /docs) with uvicorn."""
     import os
@@ -250,7 +256,7 @@ def serve(
         port=port or settings.port,
         workers=workers,
         proxy_headers=proxy_headers,
-        log_level="info",
+        log_level=log_level,
     )
 
 
@@ -294,7 +300,14 @@ def up(
         _ingest(settings, directory, orphans="quarantine", replace=True, report_path=None)
     else:
         typer.echo(f"database up to date (data version {state.data_version})")
-    serve(host=host, port=port, workers=1, database_url=database_url, proxy_headers=False)
+    serve(
+        host=host,
+        port=port,
+        workers=1,
+        database_url=database_url,
+        proxy_headers=False,
+        log_level="info",
+    )
 
 
 def main() -> None:  # pragma: no cover - console script shim

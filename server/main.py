@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import gc
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
@@ -16,6 +15,7 @@ from server.config import Settings
 from server.db.session import Database
 from server.errors import install_error_handlers
 from server.rest import build_api_router
+from server.rest.middleware import RequestIdMiddleware, ResponseCacheMiddleware
 from server.rest.ratelimit import install_rate_limiter
 from server.services.cache import build_cache
 
@@ -61,7 +61,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.database = database
     app.state.cache = cache  # results per data version (server/services/cache.py)
     install_error_handlers(app)
-    install_rate_limiter(app, settings)  # innermost of the middleware: 429s get CORS headers
+    # Innermost first: the response cache sits right outside the routes, so the rate limit,
+    # compression, CORS and request ids still apply to cached answers.
+    app.add_middleware(ResponseCacheMiddleware)
+    install_rate_limiter(app, settings)  # 429s get CORS headers
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if settings.cors_origins:
         app.add_middleware(
@@ -72,15 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["Link", "ETag", "X-Data-Version", "X-Request-ID", "Retry-After"],
         )
 
-    @app.middleware("http")
-    async def request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        rid = request.headers.get("X-Request-ID") or uuid.uuid4().hex
-        request.state.request_id = rid[:128]
-        response = await call_next(request)
-        response.headers["X-Request-ID"] = request.state.request_id
-        return response
+    app.add_middleware(RequestIdMiddleware)
 
     app.include_router(build_api_router(), prefix=API_PREFIX)
     from server.graphql.schema import graphql_router

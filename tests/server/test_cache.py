@@ -136,8 +136,8 @@ def test_unchanged_data_version_serves_stats_with_one_statement(client: TestClie
     with count_statements(engine) as warm:
         second = client.get("/api/v1/stats").json()
     assert len(cold) > 1
-    assert len(warm) == 1
-    assert "meta" in warm[0]  # only the data-version query
+    assert len(warm) <= 1
+    assert all("meta" in s for s in warm)  # only the data-version query
     assert second == first
 
 
@@ -250,7 +250,7 @@ def test_a_second_app_serves_stats_from_redis_until_a_write(
         with count_statements(engine_b) as statements:
             from_redis = worker_b.get("/api/v1/stats").json()
         assert from_redis == first
-        assert len(statements) == 1  # the data version; the aggregates came from Redis
+        assert len(statements) <= 1  # the data version; the aggregates came from Redis
         add_listen(worker_a.app, user_id=6, artist_id=8, weight=5)  # type: ignore[arg-type]
         after = worker_b.get("/api/v1/stats").json()
         assert after["counts"]["listens"] == first["counts"]["listens"] + 1

