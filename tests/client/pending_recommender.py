@@ -14,7 +14,16 @@ from __future__ import annotations
 
 import pytest
 from soundstream_sdk import AsyncSoundStream, NotFoundError, SoundStream
-from soundstream_sdk.types import Recommendations, SimilarArtists, SimilarUsers
+from soundstream_sdk.types import (
+    FriendsReason,
+    PopularReason,
+    RecommendationReason,
+    Recommendations,
+    SimilarArtists,
+    SimilarArtistsReason,
+    SimilarUsers,
+    TagsReason,
+)
 
 
 def test_recommendations_follow_the_contract(client: SoundStream) -> None:
@@ -29,6 +38,30 @@ def test_recommendations_follow_the_contract(client: SoundStream) -> None:
         assert item.artist_id > 0
         assert item.reasons
         assert all(reason.kind for reason in item.reasons)
+
+
+def test_each_strategy_gives_its_own_kind_of_reason(client: SoundStream) -> None:
+    expected: dict[str, type[RecommendationReason]] = {
+        "cf": SimilarArtistsReason,
+        "social": FriendsReason,
+        "popular": PopularReason,
+    }
+    for strategy, kind in expected.items():
+        answer = client.users.recommendations(2, limit=3, strategy=strategy)  # type: ignore[arg-type]
+        assert answer.strategy == strategy
+        assert answer.items
+        assert all(isinstance(r, kind) for item in answer.items for r in item.reasons), strategy
+    tags = client.users.recommendations(2, strategy="tags")
+    assert isinstance(tags.items[0].reasons[0], TagsReason)
+    assert tags.items[0].reasons[0].tags[0].name == "electronic"
+
+
+def test_reasons_name_the_evidence(client: SoundStream) -> None:
+    social = client.users.recommendations(2, strategy="social")
+    by_artist = {item.name: item.reasons[0] for item in social.items}
+    friends = by_artist["Britney Spears"]
+    assert isinstance(friends, FriendsReason)
+    assert ({u.user_id for u in friends.users}, friends.total) == ({3, 4}, 2)
 
 
 def test_recommendations_leave_out_what_the_user_already_plays(client: SoundStream) -> None:
@@ -68,6 +101,7 @@ def test_similar_users(client: SoundStream) -> None:
     assert similar.user_id == 2
     assert 0 < len(similar.items) <= 2
     assert 2 not in [item.user_id for item in similar.items]
+    assert {(u.user_id, u.is_friend) for u in similar.items} <= {(3, True), (4, True), (5, False)}
     with pytest.raises(NotFoundError):
         client.users.similar(999)
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ListenSort = Literal["-weight", "weight", "name", "-name", "artist_id", "-artist_id"]
+Strategy = Literal["hybrid", "cf", "social", "tags", "popular"]
 
 
 def _assignment_body(
@@ -372,18 +373,26 @@ class Users(SyncAPIResource):
         )
 
     def recommendations(
-        self, user_id: int, *, limit: int = 10, strategy: str | None = None
+        self, user_id: int, *, limit: int = 10, strategy: Strategy | None = None
     ) -> Recommendations:
         """Artists to recommend to a user, best first, each with its reasons.
 
         Args:
             user_id: The user.
-            limit: How many artists.
-            strategy: The recommender strategy (server default when omitted).
+            limit: How many artists, 1–100.
+            strategy: What the list is built from: ``"hybrid"`` (the server's default: the
+                collaborative models, friends' listening and tag taste blended), ``"cf"``,
+                ``"social"``, ``"tags"`` or ``"popular"`` (one signal each).
+
+        Returns:
+            ``items`` best first, each with ``reasons`` (`SimilarArtistsReason`,
+            `FriendsReason`, `TagsReason`, `PopularReason`); ``model_version`` names the
+            model that answered, ``fallback`` what answered when no model did.
 
         Example:
             >>> recs = client.users.recommendations(2, limit=5)
-            >>> [(r.name, r.reasons[0].kind) for r in recs.items]  # doctest: +SKIP
+            >>> [(r.name, [reason.kind for reason in r.reasons]) for r in recs.items]
+            [('Daft Punk', ['similar_artists', 'friends', 'tags']), ...]
         """
         return self._client._get(
             f"/users/{path_id(user_id)}/recommendations",
@@ -392,10 +401,12 @@ class Users(SyncAPIResource):
         )
 
     def similar(self, user_id: int, *, limit: int | None = None) -> SimilarUsers:
-        """Users whose listening is most like this user's.
+        """Users whose listening is most like this user's, with how many artists they share
+        and whether they are already friends.
 
         Example:
-            >>> [u.user_id for u in client.users.similar(2, limit=3).items]  # doctest: +SKIP
+            >>> [(u.user_id, u.is_friend) for u in client.users.similar(2, limit=2).items]
+            [(5, False), (3, True)]
         """
         return self._client._get(
             f"/users/{path_id(user_id)}/similar-users",
@@ -695,7 +706,7 @@ class AsyncUsers(AsyncAPIResource):
         )
 
     async def recommendations(
-        self, user_id: int, *, limit: int = 10, strategy: str | None = None
+        self, user_id: int, *, limit: int = 10, strategy: Strategy | None = None
     ) -> Recommendations:
         """Artists to recommend to a user, best first, each with its reasons.
 
