@@ -1,0 +1,332 @@
+"""The product model: collaborative scores blended with friends' listening and tag taste.
+
+Components, each an n × artists score matrix computed from a user's *current* rows:
+
+- ``ease``: EASE over ``log1p`` plays with tag pseudo-users (see `models.with_tag_rows`);
+- ``als``: implicit ALS over the same augmented matrix, user factors folded in per request;
+- ``knn``: item-kNN cosine (also what ``/artists/{id}/similar`` serves);
+- ``social``: the user's friends' (unit-length, ``log1p``) play vectors, each weighted by
+  ``social_floor + cosine(user, friend)`` — friends with similar taste count more, but a
+  newcomer with no plays still gets every friend's favourites (weight ``social_floor``);
+- ``tags``: cosine between the user's tag profile (their artists' tags, plus tags they applied)
+  and each artist's tag vector — reaches artists nobody has played yet.
+
+Each component is scaled per user by its maximum over the artists the user does not know
+(scales differ by orders of magnitude between components and between users), then
+``blend = Σ weight · component``, divided by ``listeners^popularity_penalty`` (a mild
+popularity discount: on validation it raised NDCG *and* catalogue coverage, because the
+components agree on a few hits that everybody already knows). The weights are chosen on a
+validation split (`server.recommend.tuning`), never on test data. Ties (above all the
+zeros of artists no component scored) go to the artist with more listeners, then the lower
+id (`top_k`), so a cold user's list is filled by the most listened artists — the same
+ranking the evaluation measures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from server.recommend.data import FloatArray, IntArray, Interactions, UserRows
+from server.recommend.features import (
+    artist_tag_vectors,
+    l2_rows,
+    log_plays,
+    tag_idf,
+    user_tag_profiles,
+)
+from server.recommend.models import ALS, EASE, Arrays, ItemKNN, pack_csr, unpack_csr
+from server.recommend.strategy import Strategy
+
+COMPONENTS: tuple[str, ...] = ("ease", "als", "knn", "social", "tags")
+CF_COMPONENTS: tuple[str, ...] = ("ease", "als", "knn")
+
+
+STRATEGY_COMPONENTS: dict[Strategy, tuple[str, ...]] = {
+    Strategy.HYBRID: COMPONENTS,
+    Strategy.CF: CF_COMPONENTS,
+    Strategy.SOCIAL: ("social",),
+    Strategy.TAGS: ("tags",),
+    Strategy.POPULAR: (),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HybridParams:
+    """Component hyper-parameters (chosen once on a validation split of the full data;
+    `soundstream recommend evaluate` re-tunes the blend per seed, not these)."""
+
+    ease_regularization: float = 4000.0
+    ease_tag_weight: float = 30.0
+    ease_min_listeners: int = 3
+    ease_max_items: int = 4096
+    als_factors: int = 128
+    als_regularization: float = 30.0
+    als_alpha: float = 1.0
+    als_iterations: int = 15
+    als_tag_weight: float = 20.0
+    knn_neighbours: int = 100
+    social_floor: float = 0.1
+    own_tag_weight: float = 0.2
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BlendWeights:
+    """Weights of the per-user max-scaled components and the popularity penalty exponent.
+
+    The defaults are what tuning chose on the full data's validation split; `train` tunes
+    again on the data it is given when there are enough users.
+    """
+
+    ease: float = 1.0
+    als: float = 2.0
+    knn: float = 0.0
+    social: float = 0.5
+    tags: float = 0.3
+    popularity_penalty: float = 0.1
+
+    def of(self, component: str) -> float:
+        return float(getattr(self, component))
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: float(v) for k, v in asdict(self).items()}
+
+
+@dataclass(slots=True)
+class ComponentScores:
+    """Per-user max-scaled component scores (known artists zeroed) and what built them."""
+
+    scaled: dict[str, FloatArray]
+    known: sp.csr_matrix
+    tag_profiles: sp.csr_matrix
+    log_rows: sp.csr_matrix
+    social_weights: sp.csr_matrix = field(repr=False)
+
+
+class HybridModel:
+    """Fitted components plus the training users' rows the social component reads."""
+
+    def __init__(self, params: HybridParams | None = None, weights: BlendWeights | None = None):
+        self.params = params or HybridParams()
+        self.weights = weights or BlendWeights()
+        p = self.params
+        self.ease = EASE(
+            p.ease_regularization,
+            min_listeners=p.ease_min_listeners,
+            max_items=p.ease_max_items,
+            tag_weight=p.ease_tag_weight,
+        )
+        self.als = ALS(
+            p.als_factors,
+            p.als_regularization,
+            p.als_alpha,
+            p.als_iterations,
+            tag_weight=p.als_tag_weight,
+            seed=p.seed,
+        )
+        self.knn = ItemKNN(p.knn_neighbours)
+        self.n_users = 0
+        self.n_artists = 0
+        self.n_tags = 0
+        self.listeners: IntArray = np.zeros(0, dtype=np.int64)
+        self.user_vectors = sp.csr_matrix((0, 0), dtype=np.float32)
+        """Training users' unit-length ``log1p`` play rows (social, similar users, reasons)."""
+        self.tag_vectors = sp.csr_matrix((0, 0), dtype=np.float32)
+        self.tag_vectors_t = sp.csr_matrix((0, 0), dtype=np.float32)
+        self.idf: FloatArray = np.zeros(0, dtype=np.float32)
+
+    # --- fitting ---------------------------------------------------------------------------
+
+    def fit(self, data: Interactions, *, components: tuple[str, ...] = COMPONENTS) -> None:
+        """Fit every component on ``data`` (``components`` limits the costly ones)."""
+        self.n_users, self.n_artists, self.n_tags = data.n_users, data.n_artists, data.n_tags
+        self.listeners = data.listeners()
+        self.user_vectors = l2_rows(log_plays(data.plays))
+        counts = data.artist_tag_counts()
+        self.idf = tag_idf(counts)
+        self.tag_vectors = artist_tag_vectors(counts, self.idf)
+        self.tag_vectors_t = sp.csr_matrix(self.tag_vectors.T)
+        if "ease" in components:
+            self.ease.fit(data)
+        else:
+            self.ease.n_artists = data.n_artists
+        if "als" in components and data.plays.nnz:
+            self.als.fit(data)
+        else:
+            self.als.set_item_factors(np.zeros((data.n_artists, 1), dtype=np.float32))
+        if "knn" in components and data.plays.nnz:
+            self.knn.fit(data)
+        else:
+            self.knn.similarity = sp.csr_matrix((data.n_artists, data.n_artists), dtype=np.float32)
+
+    # --- scoring ---------------------------------------------------------------------------
+
+    def components(self, rows: UserRows, wanted: tuple[str, ...] = COMPONENTS) -> ComponentScores:
+        """Per-user max-scaled scores of the ``wanted`` components for ``rows``."""
+        log_rows = log_plays(rows.plays)
+        known = sp.csr_matrix(rows.plays, dtype=bool)
+        raw: dict[str, FloatArray] = {}
+        if "ease" in wanted:
+            raw["ease"] = self.ease.score(rows)
+        if "als" in wanted:
+            raw["als"] = self.als.score(rows)
+        if "knn" in wanted:
+            raw["knn"] = self.knn.score(rows)
+        social_weights = self.social_weights(log_rows, rows.friends)
+        if "social" in wanted:
+            raw["social"] = np.asarray(
+                (social_weights @ self.user_vectors).toarray(), dtype=np.float32
+            )
+        profiles = user_tag_profiles(
+            log_rows,
+            rows.tags,
+            self.tag_vectors,
+            self.idf,
+            own_weight=self.params.own_tag_weight,
+        )
+        if "tags" in wanted:
+            raw["tags"] = np.asarray((profiles @ self.tag_vectors_t).toarray(), dtype=np.float32)
+        return ComponentScores(
+            scaled={name: scale_per_user(scores, known) for name, scores in raw.items()},
+            known=known,
+            tag_profiles=profiles,
+            log_rows=log_rows,
+            social_weights=social_weights,
+        )
+
+    def social_weights(self, log_rows: sp.csr_matrix, friends: sp.csr_matrix) -> sp.csr_matrix:
+        """n × users: ``social_floor + cosine(user, friend)`` on each friendship, else 0."""
+        friends = sp.csr_matrix(friends, dtype=np.float32)
+        if friends.nnz == 0 or self.n_users == 0:
+            return sp.csr_matrix(friends.shape, dtype=np.float32)
+        likeness = sp.csr_matrix(l2_rows(log_rows) @ self.user_vectors.T)
+        weights = sp.csr_matrix(friends.multiply(likeness) + friends * self.params.social_floor)
+        return sp.csr_matrix(weights, dtype=np.float32)
+
+    def blend(
+        self,
+        scores: ComponentScores,
+        strategy: Strategy = Strategy.HYBRID,
+        weights: BlendWeights | None = None,
+    ) -> FloatArray:
+        """The ranking scores of ``strategy`` (known artists not masked; see `rank`)."""
+        w = weights or self.weights
+        n = scores.known.shape[0]
+        out = np.zeros((n, self.n_artists), dtype=np.float32)
+        names = STRATEGY_COMPONENTS[strategy]
+        if len(names) == 1:
+            out += scores.scaled[names[0]]
+        else:
+            for name in names:
+                if w.of(name):
+                    out += np.float32(w.of(name)) * scores.scaled[name]
+            if w.popularity_penalty:
+                out /= self.popularity_discount(w.popularity_penalty)
+        return out
+
+    def popularity_discount(self, exponent: float) -> FloatArray:
+        return np.power(np.maximum(self.listeners, 1).astype(np.float32), np.float32(exponent))
+
+    def score(self, rows: UserRows, strategy: Strategy = Strategy.HYBRID) -> FloatArray:
+        """Scores as the evaluation harness wants them (`models.Scorer`)."""
+        return self.blend(self.components(rows, STRATEGY_COMPONENTS[strategy]), strategy)
+
+    # --- persistence -----------------------------------------------------------------------
+
+    def to_arrays(self) -> Arrays:
+        arrays: Arrays = {
+            "hybrid.listeners": self.listeners,
+            "hybrid.idf": self.idf,
+            "hybrid.sizes": np.asarray([self.n_users, self.n_artists, self.n_tags], np.int64),
+        }
+        arrays.update(pack_csr("hybrid.user_vectors", self.user_vectors))
+        arrays.update(pack_csr("hybrid.tag_vectors", self.tag_vectors))
+        arrays.update(self.ease.to_arrays("ease"))
+        arrays.update(self.als.to_arrays("als"))
+        arrays.update(self.knn.to_arrays("knn"))
+        return arrays
+
+    @classmethod
+    def from_arrays(
+        cls, arrays: Arrays, params: HybridParams, weights: BlendWeights
+    ) -> HybridModel:
+        model = cls(params, weights)
+        model.n_users, model.n_artists, model.n_tags = (int(x) for x in arrays["hybrid.sizes"])
+        model.listeners = np.asarray(arrays["hybrid.listeners"], dtype=np.int64)
+        model.idf = np.asarray(arrays["hybrid.idf"], dtype=np.float32)
+        model.user_vectors = unpack_csr("hybrid.user_vectors", arrays)
+        model.tag_vectors = unpack_csr("hybrid.tag_vectors", arrays)
+        model.tag_vectors_t = sp.csr_matrix(model.tag_vectors.T)
+        model.ease = EASE.from_arrays(
+            arrays,
+            "ease",
+            model.n_artists,
+            regularization=params.ease_regularization,
+            min_listeners=params.ease_min_listeners,
+            max_items=params.ease_max_items,
+            tag_weight=params.ease_tag_weight,
+        )
+        model.als = ALS.from_arrays(
+            arrays,
+            "als",
+            factors=params.als_factors,
+            regularization=params.als_regularization,
+            alpha=params.als_alpha,
+            iterations=params.als_iterations,
+            tag_weight=params.als_tag_weight,
+            seed=params.seed,
+        )
+        model.knn = ItemKNN.from_arrays(arrays, "knn", params.knn_neighbours)
+        return model
+
+    def describe(self) -> dict[str, Any]:
+        return {"params": asdict(self.params), "weights": self.weights.as_dict()}
+
+
+def scale_per_user(scores: FloatArray, known: sp.csr_matrix) -> FloatArray:
+    """Zero the known artists, then divide each row by its maximum (rows whose maximum is
+    not positive are left as they are: nothing there to rank by)."""
+    out = np.array(scores, dtype=np.float32, copy=True)
+    rows, cols = known.nonzero()
+    out[rows, cols] = 0.0
+    top = out.max(axis=1, keepdims=True) if out.shape[1] else np.ones((out.shape[0], 1))
+    top = np.where(top > 0, top, 1.0).astype(np.float32)
+    out /= top
+    return out
+
+
+def top_k(
+    scores: FloatArray,
+    known: sp.csr_matrix,
+    k: int,
+    listeners: IntArray | None = None,
+) -> npt.NDArray[np.int64]:
+    """Indices of each row's ``k`` best unknown artists, best first; ``-1`` pads a row with
+    fewer than ``k`` unknown artists.
+
+    Order: score descending, then ``listeners`` descending (if given), then index ascending —
+    a total order, so a model version always returns the same list for the same input.
+    """
+    masked = np.array(scores, dtype=np.float32, copy=True)
+    rows, cols = known.nonzero()
+    masked[rows, cols] = -np.inf
+    n_rows, n_items = masked.shape
+    out = np.full((n_rows, max(k, 0)), -1, dtype=np.int64)
+    k = min(k, n_items)
+    if k <= 0:
+        return out
+    kth = -np.partition(-masked, k - 1, axis=1)[:, k - 1] if k < n_items else masked.min(axis=1)
+    popularity = listeners if listeners is not None else np.zeros(n_items, dtype=np.int64)
+    for u in range(n_rows):
+        row = masked[u]
+        # everything tied with the k-th score competes for the last places
+        candidates = np.flatnonzero((row >= kth[u]) & np.isfinite(row))
+        order = np.lexsort((candidates, -popularity[candidates], -row[candidates]))
+        chosen = candidates[order[:k]]
+        out[u, : len(chosen)] = chosen
+    return out

@@ -1,0 +1,125 @@
+"""Fitting the hybrid: tune the blend on a validation split, then refit on everything.
+
+With enough users (``MIN_TUNING_USERS``), 20 % of each user's artists are held out, the
+components are fitted on the rest, the blend weights are tuned on the held-out artists
+(`server.recommend.tuning`), and the components are fitted again on all the data with those
+weights. With fewer users (the test fixtures, a fresh database) tuning would fit noise: the
+defaults of `BlendWeights` are used.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from server.recommend.data import Interactions
+from server.recommend.hybrid import BlendWeights, HybridModel, HybridParams
+from server.recommend.split import holdout_split
+from server.recommend.tuning import (
+    DEFAULT_MIN_COVERAGE_SHARE,
+    collect_candidates,
+    tune_blend,
+)
+
+log = logging.getLogger("soundstream.recommend")
+
+MIN_TUNING_USERS = 100
+"""Users with held-out artists needed before the blend is tuned instead of defaulted."""
+VALIDATION_SEED = 0
+
+Progress = Callable[[str], None]
+
+
+def silent(_step: str) -> None:
+    return None
+
+
+@dataclass(slots=True)
+class TrainingReport:
+    """What `train_hybrid` did, for the model's metadata and the CLI."""
+
+    tuned: bool
+    weights: BlendWeights
+    validation_ndcg: float | None = None
+    validation_coverage: int | None = None
+    min_coverage: int | None = None
+    validation_users: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "tuned": self.tuned,
+            "weights": self.weights.as_dict(),
+            "validation_ndcg_at_10": self.validation_ndcg,
+            "validation_coverage": self.validation_coverage,
+            "min_coverage": self.min_coverage,
+            "validation_users": self.validation_users,
+            "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
+        }
+
+
+def min_coverage_for(data: Interactions, share: float = DEFAULT_MIN_COVERAGE_SHARE) -> int:
+    return round(share * data.n_artists)
+
+
+def train_hybrid(
+    data: Interactions,
+    *,
+    params: HybridParams | None = None,
+    weights: BlendWeights | None = None,
+    tune: bool = True,
+    validation_seed: int = VALIDATION_SEED,
+    min_coverage_share: float = DEFAULT_MIN_COVERAGE_SHARE,
+    progress: Progress = silent,
+) -> tuple[HybridModel, TrainingReport]:
+    """The hybrid fitted on ``data``; blend weights tuned on a validation split if ``tune``
+    and there are enough users, else ``weights`` (default `BlendWeights()`)."""
+    params = params or HybridParams()
+    start = weights or BlendWeights()
+    seconds: dict[str, float] = {}
+    report = TrainingReport(tuned=False, weights=start, seconds=seconds)
+    if tune:
+        split = holdout_split(data, seed=validation_seed)
+        report.validation_users = len(split.held_out)
+        if len(split.held_out) >= MIN_TUNING_USERS:
+            progress("fitting on the validation split")
+            clock = time.perf_counter()
+            inner = HybridModel(params, start)
+            inner.fit(split.train)
+            seconds["validation_fit"] = time.perf_counter() - clock
+            progress("tuning the blend")
+            clock = time.perf_counter()
+            candidates = collect_candidates(inner, split.train, split.held_out)
+            result = tune_blend(
+                candidates,
+                start=start,
+                min_coverage=min_coverage_for(data, min_coverage_share),
+            )
+            seconds["tuning"] = time.perf_counter() - clock
+            report.tuned = True
+            report.weights = result.weights
+            report.validation_ndcg = result.ndcg
+            report.validation_coverage = result.coverage
+            report.min_coverage = result.min_coverage
+            log.info(
+                "blend tuned on %d validation users: NDCG@10 %.4f, coverage %d, weights %s",
+                len(split.held_out),
+                result.ndcg,
+                result.coverage,
+                result.weights,
+            )
+        else:
+            log.info(
+                "%d validation users (< %d): default blend weights",
+                len(split.held_out),
+                MIN_TUNING_USERS,
+            )
+    progress("fitting on all the data")
+    clock = time.perf_counter()
+    model = HybridModel(params, report.weights)
+    model.fit(data)
+    seconds["fit"] = time.perf_counter() - clock
+    return model, report

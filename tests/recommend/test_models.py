@@ -1,0 +1,101 @@
+"""The models on the synthetic world: shapes, closed forms, fold-in, genres."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from server.recommend.data import Interactions, UserRows
+from server.recommend.features import log_plays
+from server.recommend.hybrid import HybridModel, scale_per_user, top_k
+from server.recommend.models import ALS, EASE, ItemKNN, MostPopular
+from tests.recommend.conftest import genre_of_artist, genre_of_user
+
+
+def test_ease_solves_its_closed_form(world: Interactions) -> None:
+    model = EASE(50.0, min_listeners=1, max_items=10_000)
+    model.fit(world)
+
+    x = log_plays(world.plays)[:, model.items].toarray().astype(np.float64)
+    p = np.linalg.inv(x.T @ x + 50.0 * np.eye(x.shape[1]))
+    expected = np.eye(len(p)) - p / np.diag(p)
+
+    assert np.allclose(model.weights, expected, atol=1e-4)
+    assert np.all(np.diag(model.weights) == 0)
+
+
+def test_ease_keeps_only_artists_with_enough_listeners(world: Interactions) -> None:
+    model = EASE(50.0, min_listeners=6, max_items=5)
+    model.fit(world)
+
+    listeners = world.listeners()
+    assert len(model.items) <= 5
+    assert np.all(listeners[model.items] >= 6)
+    scores = model.score(UserRows.of(world, [0]))
+    outside = np.setdiff1d(np.arange(world.n_artists), model.items)
+    assert np.all(scores[0, outside] == 0)
+
+
+def test_als_fold_in_solves_the_users_normal_equations(world: Interactions) -> None:
+    model = ALS(8, 1.0, 2.0, iterations=5)
+    model.fit(world)
+    rows = UserRows.of(world, [4])
+
+    x = model.user_factors(rows)[0]
+
+    y = model.item_factors.astype(np.float64)
+    items = rows.plays.indices
+    c = 2.0 * np.log1p(rows.plays.data)
+    a = y.T @ y + np.eye(8) + (y[items].T * (c - 1)) @ y[items]
+    assert np.allclose(a @ x, y[items].T @ c, atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    "model", [MostPopular(), ItemKNN(20), EASE(50.0, min_listeners=2), ALS(8, 1.0)]
+)
+def test_baselines_score_every_artist_for_every_row(world: Interactions, model: object) -> None:
+    model.fit(world)  # type: ignore[attr-defined]
+
+    scores = model.score(UserRows.of(world, [0, 1, 2]))  # type: ignore[attr-defined]
+
+    assert scores.shape == (3, world.n_artists)
+    assert np.isfinite(scores).all()
+
+
+def test_scaling_zeroes_known_artists_and_tops_each_row_at_one() -> None:
+    import scipy.sparse as sp
+
+    scores = np.array([[2.0, 4.0, 1.0], [-1.0, -2.0, 0.0]], dtype=np.float32)
+    known = sp.csr_matrix(np.array([[0, 1, 0], [0, 0, 0]], dtype=bool))
+
+    scaled = scale_per_user(scores, known)
+
+    assert scaled[0].tolist() == [1.0, 0.0, 0.5]
+    assert scaled[1].tolist() == [-1.0, -2.0, 0.0]  # nothing positive: left alone
+
+
+def test_top_k_breaks_ties_by_listeners_then_index_and_pads() -> None:
+    import scipy.sparse as sp
+
+    scores = np.array([[0.0, 0.5, 0.0, 0.0, 0.5]], dtype=np.float32)
+    known = sp.csr_matrix(np.array([[0, 0, 1, 0, 0]], dtype=bool))
+    listeners = np.array([1, 3, 9, 5, 3])
+
+    assert top_k(scores, known, 4, listeners).tolist() == [[1, 4, 3, 0]]
+    assert top_k(scores, known, 6, listeners).tolist() == [[1, 4, 3, 0, -1, -1]]
+
+
+def test_hybrid_recommends_inside_the_users_genre(world: Interactions) -> None:
+    model = HybridModel()
+    model.fit(world)
+    users = np.arange(world.n_users)
+    rows = UserRows.of(world, users)
+
+    top = top_k(model.score(rows), rows.plays, 3, model.listeners)
+
+    same = [
+        genre_of_artist(int(world.artist_ids[a])) == genre_of_user(int(world.user_ids[u]))
+        for u in users
+        for a in top[u]
+    ]
+    assert np.mean(same) > 0.9

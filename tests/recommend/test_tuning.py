@@ -1,0 +1,91 @@
+"""Blend tuning on a validation split, and the evaluation harness, on the synthetic world."""
+
+from __future__ import annotations
+
+import pytest
+
+import server.recommend.training as training
+from server.recommend.data import Interactions, UserRows
+from server.recommend.evaluation import MODELS, evaluate_models
+from server.recommend.hybrid import BlendWeights, HybridModel, top_k
+from server.recommend.metrics import catalogue_coverage, user_metrics
+from server.recommend.split import holdout_split
+from server.recommend.training import train_hybrid
+from server.recommend.tuning import collect_candidates, evaluate_blend, tune_blend
+
+
+def test_candidate_ndcg_equals_the_full_ranking_ndcg(world: Interactions) -> None:
+    split = holdout_split(world, seed=11)
+    model = HybridModel()
+    model.fit(split.train)
+    weights = BlendWeights(ease=1.0, als=0.5, knn=0.3, social=0.2, tags=0.1)
+    model.weights = weights
+
+    candidates = collect_candidates(model, split.train, split.held_out, per_component=40)
+    trial = evaluate_blend(candidates, weights)
+
+    rows = UserRows.of(split.train, split.users)
+    top = top_k(model.score(rows), rows.plays, 10, model.listeners)
+    full = user_metrics(top, split.users, split.held_out, 10)
+    # equal up to the order of ties (the full ranking breaks them by listeners)
+    assert abs(trial.ndcg - float(full.ndcg.mean())) < 0.01
+    assert abs(trial.coverage - catalogue_coverage(top)) <= 2
+
+
+def test_tuning_never_ends_below_where_it_started(world: Interactions) -> None:
+    split = holdout_split(world, seed=11)
+    model = HybridModel()
+    model.fit(split.train)
+    candidates = collect_candidates(model, split.train, split.held_out)
+    start = BlendWeights(ease=1.0, als=0.0, knn=0.0, social=0.0, tags=0.0, popularity_penalty=0.0)
+
+    result = tune_blend(candidates, start=start)
+
+    assert result.ndcg >= evaluate_blend(candidates, start).ndcg
+    assert len(result.trials) > 5
+
+
+def test_a_coverage_floor_wins_over_ndcg_when_reachable(world: Interactions) -> None:
+    split = holdout_split(world, seed=11)
+    model = HybridModel()
+    model.fit(split.train)
+    candidates = collect_candidates(model, split.train, split.held_out)
+    free = tune_blend(candidates)
+
+    floor = free.coverage + 1
+    constrained = tune_blend(candidates, min_coverage=floor)
+
+    reachable = any(t.coverage >= floor for t in constrained.trials)
+    assert constrained.coverage >= floor or not reachable
+
+
+def test_train_tunes_only_with_enough_users(
+    world: Interactions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _model, small = train_hybrid(world)  # 60 users: below the threshold
+    assert not small.tuned
+    assert small.weights == BlendWeights()
+
+    monkeypatch.setattr(training, "MIN_TUNING_USERS", 10)
+    _model, tuned = train_hybrid(world)
+
+    assert tuned.tuned
+    assert tuned.validation_ndcg is not None
+    assert 0 < tuned.validation_ndcg <= 1
+
+
+def test_evaluation_runs_every_model_on_every_seed(world: Interactions) -> None:
+    report = evaluate_models(world, seeds=(0, 1), tune=False)
+
+    summary = report.summary()
+    assert list(summary) == list(MODELS)
+    assert len(report.runs) == 2 * len(MODELS)
+    for values in summary.values():
+        assert 0 <= values["ndcg"][0] <= 1
+        assert values["coverage"][0] >= 1
+    # the structure of this world is easy to learn: everything beats popularity
+    assert summary["hybrid"]["ndcg"][0] > summary["popular"]["ndcg"][0]
+    table = report.markdown()
+    assert table.count("\n") == len(MODELS) + 1
+    assert "| hybrid |" in table
+    assert "±" in table
