@@ -12,6 +12,7 @@ def build_api_router() -> APIRouter:
         friends,
         health,
         listens,
+        recommend,
         search,
         social,
         tag_assignments,
@@ -33,6 +34,7 @@ def build_api_router() -> APIRouter:
         tag_assignments,
         analytics,
         social,
+        recommend,
     ):
         api.include_router(module.router)
     return api
