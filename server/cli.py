@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from server.recommend.cli import recommend_app  # typer only; its commands import lazily
 
 if TYPE_CHECKING:
     from server.config import Settings
@@ -27,6 +28,7 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(recommend_app, name="recommend")
 
 DatabaseUrlOption = Annotated[
     str | None,
