@@ -14,6 +14,7 @@ from server import __version__
 from server.config import Settings
 from server.db.session import Database
 from server.errors import install_error_handlers
+from server.recommend.lifecycle import load_recommender
 from server.rest import build_api_router
 from server.rest.middleware import RequestIdMiddleware, ResponseCacheMiddleware
 from server.rest.ratelimit import install_rate_limiter
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        _app.state.recommender = load_recommender(settings)  # this data version's model file
         # Everything alive after start-up (modules, schema, settings: ~200k objects) lives as
         # long as the process; freezing it keeps full collections from rescanning it, which
         # showed up as 150-700 ms pauses on unlucky requests.

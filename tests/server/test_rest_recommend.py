@@ -16,7 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from server.main import create_app
-from server.recommend.lifecycle import load_recommender, train_to_file
+from server.recommend.lifecycle import train_to_file
 from server.services.recommend import RecommenderStore
 from tests.conftest import make_settings
 
@@ -199,13 +199,15 @@ def test_similar_users_mark_friends(client: TestClient) -> None:
     assert by_id[3]["shared_artists"] == 1
 
 
-def test_a_model_file_loaded_at_start_up_is_served(small_db_url: str, tmp_path: Path) -> None:
+def test_the_model_file_is_loaded_at_start_up_and_served(
+    small_db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the default model directory is data/models, like the database
     settings = make_settings(small_db_url)
-    trained = train_to_file(settings, model_dir=tmp_path)
-    app = create_app(settings)
+    trained = train_to_file(settings)
+    assert trained.path.parent == Path("data/models")
 
-    with TestClient(app) as client:
-        app.state.recommender = load_recommender(settings, model_dir=tmp_path)
+    with TestClient(create_app(settings)) as client:
         body = get(client, "/users/2/recommendations")
 
     assert body["model_version"] == trained.recommender.model_version
