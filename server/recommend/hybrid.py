@@ -99,7 +99,8 @@ class BlendWeights:
 
 @dataclass(slots=True)
 class ComponentScores:
-    """Per-user max-scaled component scores (known artists zeroed) and what built them."""
+    """Per-user max-scaled component scores (known artists zeroed) and what built them
+    (``tag_profiles`` and ``social_weights`` are empty unless those components were wanted)."""
 
     scaled: dict[str, FloatArray]
     known: sp.csr_matrix
@@ -177,19 +178,22 @@ class HybridModel:
             raw["als"] = self.als.score(rows)
         if "knn" in wanted:
             raw["knn"] = self.knn.score(rows)
-        social_weights = self.social_weights(log_rows, rows.friends)
+        n = rows.n
+        social_weights = sp.csr_matrix((n, self.n_users), dtype=np.float32)
         if "social" in wanted:
+            social_weights = self.social_weights(log_rows, rows.friends)
             raw["social"] = np.asarray(
                 (social_weights @ self.user_vectors).toarray(), dtype=np.float32
             )
-        profiles = user_tag_profiles(
-            log_rows,
-            rows.tags,
-            self.tag_vectors,
-            self.idf,
-            own_weight=self.params.own_tag_weight,
-        )
+        profiles = sp.csr_matrix((n, self.n_tags), dtype=np.float32)
         if "tags" in wanted:
+            profiles = user_tag_profiles(
+                log_rows,
+                rows.tags,
+                self.tag_vectors,
+                self.idf,
+                own_weight=self.params.own_tag_weight,
+            )
             raw["tags"] = np.asarray((profiles @ self.tag_vectors_t).toarray(), dtype=np.float32)
         return ComponentScores(
             scaled={name: scale_per_user(scores, known) for name, scores in raw.items()},

@@ -275,7 +275,6 @@ class ALS:
         of small solves costs ~1 ms a user, the stack ~0.1 ms.
         """
         confidence = log_plays(rows.plays)
-        y = self.item_factors.astype(np.float64)
         f = self.factors
         base = self._gram + self.regularization * np.eye(f)
         out = np.zeros((rows.n, f), dtype=np.float64)
@@ -293,14 +292,16 @@ class ALS:
                 idx[row, : hi - lo] = confidence.indices[lo:hi]
                 c[row, : hi - lo] = self.alpha * confidence.data[lo:hi]
             present = c > 0
-            yu = y[idx] * present[:, :, None]  # padding rows contribute nothing
+            # gather, then widen: casting all of Y per request would copy 9 MB
+            yu = self.item_factors[idx].astype(np.float64) * present[:, :, None]  # pads: 0
             a = base + np.matmul(yu.transpose(0, 2, 1) * (c - present)[:, None, :], yu)
             b = np.matmul(yu.transpose(0, 2, 1), c[:, :, None])
             out[users] = np.linalg.solve(a, b)[:, :, 0]
         return out
 
     def score(self, rows: UserRows) -> FloatArray:
-        return np.asarray(self.user_factors(rows) @ self.item_factors.T, dtype=np.float32)
+        users = self.user_factors(rows).astype(np.float32)
+        return np.asarray(users @ self.item_factors.T, dtype=np.float32)
 
     def to_arrays(self, prefix: str) -> Arrays:
         return {f"{prefix}.item_factors": self.item_factors}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import scipy.sparse as sp
 
 from server.recommend.data import IntArray, UserProfile, UserRows, index_of
@@ -143,16 +144,18 @@ class Recommender:
         chosen = chosen[chosen >= 0]
         scale = self._score_scale(strategy)
         top_listeners = max(int(self.model.listeners.max(initial=0)), 1)
+        values = blended[0, chosen]
+        scored = chosen[(values > 0) & (strategy is not Strategy.POPULAR)]
+        evidence = self._evidence(scored, scores, wanted)
         out: list[Recommended] = []
-        for item in chosen:
-            value = float(blended[0, item])
-            if strategy is Strategy.POPULAR or value <= 0:
+        for item, value in zip(chosen.tolist(), values.tolist(), strict=True):
+            if item in evidence:
+                score = value / scale
+                reasons = evidence[item]
+            else:
                 listeners = int(self.model.listeners[item])
                 score = listeners / top_listeners if strategy is Strategy.POPULAR else 0.0
-                reasons: tuple[Reason, ...] = (PopularReason(listeners),)
-            else:
-                score = value / scale
-                reasons = self._reasons(int(item), rows, scores, wanted)
+                reasons = (PopularReason(listeners),)
             out.append(Recommended(int(self.artist_ids[item]), round(score, 6), reasons))
         return out
 
@@ -165,67 +168,89 @@ class Recommender:
         total = sum(self.model.weights.of(name) for name in names)
         return total if total > 0 else 1.0
 
-    def _reasons(
-        self, item: int, rows: UserRows, scores: ComponentScores, wanted: tuple[str, ...]
-    ) -> tuple[Reason, ...]:
-        reasons: list[Reason] = []
+    def _evidence(
+        self, items: npt.NDArray[np.int64], scores: ComponentScores, wanted: tuple[str, ...]
+    ) -> dict[int, tuple[Reason, ...]]:
+        """Reasons for each of ``items`` (indices), each kind computed once for all items:
+        per-item sparse indexing would cost more than the scoring itself."""
+        reasons: dict[int, list[Reason]] = {int(item): [] for item in items}
+        if len(items) == 0:
+            return {}
         if any(name in wanted for name in CF_COMPONENTS):
-            contributors = self._contributing_artists(item, scores.log_rows)
-            if contributors:
-                reasons.append(SimilarArtistsReason(contributors))
+            for item, artists in self._contributing_artists(items, scores.log_rows).items():
+                reasons[item].append(SimilarArtistsReason(artists))
         if "social" in wanted:
-            friends = self._listening_friends(item, scores.social_weights)
-            if friends is not None:
-                reasons.append(friends)
+            for item, friends in self._listening_friends(items, scores.social_weights).items():
+                reasons[item].append(friends)
         if "tags" in wanted:
-            tags = self._shared_tags(item, scores.tag_profiles)
-            if tags:
-                reasons.append(TagsReason(tags))
-        if not reasons:
-            reasons.append(PopularReason(int(self.model.listeners[item])))
-        return tuple(reasons)
+            for item, tags in self._shared_tags(items, scores.tag_profiles).items():
+                reasons[item].append(TagsReason(tags))
+        return {
+            item: tuple(found) if found else (PopularReason(int(self.model.listeners[item])),)
+            for item, found in reasons.items()
+        }
 
-    def _contributing_artists(self, item: int, log_rows: sp.csr_matrix) -> tuple[int, ...]:
-        """The user's artists ``i`` with the largest ``x_ui · (B[i, item] + S[i, item])``
-        (EASE weights and item-kNN similarity)."""
+    def _contributing_artists(
+        self, items: npt.NDArray[np.int64], log_rows: sp.csr_matrix
+    ) -> dict[int, tuple[int, ...]]:
+        """Per item, the user's artists ``i`` with the largest ``x_ui · (B[i, item] +
+        S[i, item])`` (EASE weights and item-kNN similarity), positive ones only."""
         own = log_rows.indices[log_rows.indptr[0] : log_rows.indptr[1]]
         if len(own) == 0:
-            return ()
+            return {}
         weight = log_rows.data[log_rows.indptr[0] : log_rows.indptr[1]].astype(np.float64)
-        link = np.asarray(self.model.knn.similarity[own, item].toarray()).ravel()
+        link = np.asarray(self.model.knn.similarity[own][:, items].toarray(), dtype=np.float64)
         ease = self.model.ease
-        pos, found = index_of(ease.items, [item])
-        if found[0]:
-            own_pos, own_found = index_of(ease.items, own)
-            column = ease.weights[own_pos, pos[0]]
-            link = link + np.where(own_found, column, 0.0)
-        contribution = weight * link
-        order = np.lexsort((self.artist_ids[own], -contribution))
-        best = [i for i in order[:REASON_ITEMS] if contribution[i] > 0]
-        return tuple(int(self.artist_ids[own[i]]) for i in best)
+        item_pos, item_found = index_of(ease.items, items)
+        own_pos, own_found = index_of(ease.items, own)
+        if item_found.any() and own_found.any():
+            block = ease.weights[np.ix_(own_pos[own_found], item_pos[item_found])]
+            link[np.ix_(own_found, item_found)] += block
+        contribution = weight[:, None] * link
+        out: dict[int, tuple[int, ...]] = {}
+        own_ids = self.artist_ids[own]
+        for column, item in enumerate(items.tolist()):
+            values = contribution[:, column]
+            order = np.lexsort((own_ids, -values))[:REASON_ITEMS]
+            best = tuple(int(own_ids[i]) for i in order if values[i] > 0)
+            if best:
+                out[item] = best
+        return out
 
-    def _listening_friends(self, item: int, social: sp.csr_matrix) -> FriendsReason | None:
+    def _listening_friends(
+        self, items: npt.NDArray[np.int64], social: sp.csr_matrix
+    ) -> dict[int, FriendsReason]:
         friends = social.indices[social.indptr[0] : social.indptr[1]]
         if len(friends) == 0:
-            return None
-        plays = np.asarray(self.model.user_vectors[friends, item].toarray()).ravel()
-        listening = plays > 0
-        if not listening.any():
-            return None
-        who, amount = friends[listening], plays[listening]
-        order = np.lexsort((self.user_ids[who], -amount))
-        return FriendsReason(
-            tuple(int(self.user_ids[who[i]]) for i in order[:REASON_ITEMS]), len(who)
-        )
+            return {}
+        plays = np.asarray(self.model.user_vectors[friends][:, items].toarray())
+        friend_ids = self.user_ids[friends]
+        out: dict[int, FriendsReason] = {}
+        for column, item in enumerate(items.tolist()):
+            amount = plays[:, column]
+            listening = np.flatnonzero(amount > 0)
+            if len(listening) == 0:
+                continue
+            order = listening[np.lexsort((friend_ids[listening], -amount[listening]))]
+            named = tuple(int(friend_ids[i]) for i in order[:REASON_ITEMS])
+            out[item] = FriendsReason(named, len(listening))
+        return out
 
-    def _shared_tags(self, item: int, profiles: sp.csr_matrix) -> tuple[int, ...]:
-        artist = self.model.tag_vectors[item]
-        shared = sp.csr_matrix(artist.multiply(profiles[0]))
-        if shared.nnz == 0:
-            return ()
-        tags, weight = shared.indices, shared.data
-        order = np.lexsort((self.tag_ids[tags], -weight))
-        return tuple(int(self.tag_ids[tags[i]]) for i in order[:REASON_ITEMS] if weight[i] > 0)
+    def _shared_tags(
+        self, items: npt.NDArray[np.int64], profiles: sp.csr_matrix
+    ) -> dict[int, tuple[int, ...]]:
+        shared = sp.csr_matrix(self.model.tag_vectors[items].multiply(profiles[0]))
+        out: dict[int, tuple[int, ...]] = {}
+        for row, item in enumerate(items.tolist()):
+            lo, hi = shared.indptr[row], shared.indptr[row + 1]
+            tags, weight = shared.indices[lo:hi], shared.data[lo:hi]
+            keep = weight > 0
+            tags, weight = tags[keep], weight[keep]
+            if len(tags) == 0:
+                continue
+            order = np.lexsort((self.tag_ids[tags], -weight))[:REASON_ITEMS]
+            out[item] = tuple(int(self.tag_ids[tags[i]]) for i in order)
+        return out
 
     # --- similarity ------------------------------------------------------------------------
 
