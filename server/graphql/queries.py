@@ -25,8 +25,11 @@ from server.graphql.types.nodes import (
     UserConnection,
     UserEdge,
     page_info,
+    recommend_for,
 )
+from server.graphql.types.recommend import Recommendations, recommendations_from_model
 from server.graphql.types.search import ArtistFilter, MatchedTag, SearchConnection, SearchEdge
+from server.recommend.strategy import Strategy
 from server.schemas.analytics import ArtistChartBy, TagChartBy, TrendGranularity
 from server.schemas.pagination import Page, PageParams
 from server.schemas.search import ArtistSearchCriteria, ArtistSearchPage, SearchSort, TagMatch
@@ -256,6 +259,22 @@ class Query:
             social.list_communities, info.context.cache, _params(first, after)
         )
         return [gql_social.Community.from_pydantic(c) for c in page.items]
+
+    @strawberry.field(description="A user's recommendations; null for an unknown user.")
+    async def recommendations(
+        self,
+        info: Info[Context, None],
+        user_id: int,
+        first: int,
+        strategy: Strategy = Strategy.HYBRID,
+    ) -> Recommendations | None:
+        exists: bool = await info.context.loaders.user_exists.load(user_id)
+        if not exists:
+            return None
+        model = await info.context.read(
+            recommend_for, info.context, user_id, check_first(first), strategy
+        )
+        return recommendations_from_model(model)
 
     @strawberry.field(description="Headline statistics of the whole dataset.")
     async def stats(self, info: Info[Context, None]) -> gql_analytics.Stats:

@@ -260,3 +260,34 @@ def test_social_fields(client: TestClient) -> None:
 def test_ego_radius_out_of_range_is_bad_input(client: TestClient) -> None:
     body = gql(client, "{ user(id: 5) { ego(radius: 3) { ego } } }")
     assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
+def test_recommendations_in_graphql_match_rest(client: TestClient) -> None:
+    body = gql(
+        client,
+        """{ recommendations(userId: 4, first: 3) { userId strategy items { artistId name
+             reasons { __typename } } }
+             user(id: 4) { recommendations(first: 3, strategy: POPULAR) { strategy items {
+             artistId } } }
+             artist(id: 4) { similar(first: 2) { artistId score } }
+             unknown: recommendations(userId: 999, first: 1) { userId } }""",
+    )
+    data = body["data"]
+    rest = client.get("/api/v1/users/4/recommendations", params={"limit": 3}).json()
+    assert [i["artistId"] for i in data["recommendations"]["items"]] == [
+        i["artist_id"] for i in rest["items"]
+    ]
+    assert data["recommendations"]["strategy"] == "HYBRID"
+    played = {1, 6}  # user 4 listens to Weird Al and Britney Spears
+    assert not played & {i["artistId"] for i in data["recommendations"]["items"]}
+    assert data["user"]["recommendations"]["strategy"] == "POPULAR"
+    assert not played & {i["artistId"] for i in data["user"]["recommendations"]["items"]}
+    assert all(
+        reason["__typename"].endswith("Reason")
+        for i in data["recommendations"]["items"]
+        for reason in i["reasons"]
+    )
+    similar = data["artist"]["similar"]
+    assert len(similar) == 2
+    assert 4 not in {s["artistId"] for s in similar}
+    assert data["unknown"] is None

@@ -18,6 +18,11 @@ from strawberry.types import Info
 from server.graphql.context import Context
 from server.graphql.pagination import check_first, decode_cursor, encode_cursor
 from server.graphql.scalars import Long
+from server.graphql.types.recommend import (
+    Recommendations,
+    SimilarArtist,
+    recommendations_from_model,
+)
 from server.graphql.types.social import (
     Community,
     EgoNetwork,
@@ -25,8 +30,11 @@ from server.graphql.types.social import (
     SocialMetrics,
     ego_from_model,
 )
+from server.recommend.strategy import Strategy
 from server.schemas.pagination import PageParams
-from server.services import social
+from server.schemas.recommend import RecommendationsPublic
+from server.services import recommend, social
+from server.services.recommend import recommender_store
 
 CountFn = Callable[[], Awaitable[int]]
 
@@ -186,6 +194,15 @@ class User:
         )
         return [FriendRecommendation.from_pydantic(item) for item in found.items]
 
+    @strawberry.field(description="Artists to try next, best first, each with why.")
+    async def recommendations(
+        self, info: Info[Context, None], first: int, strategy: Strategy = Strategy.HYBRID
+    ) -> Recommendations:
+        model = await info.context.read(
+            recommend_for, info.context, self.id, check_first(first), strategy
+        )
+        return recommendations_from_model(model)
+
 
 @strawberry.type(description="An artist of the dataset.")
 class Artist:
@@ -228,6 +245,16 @@ class Artist:
         return ListenerConnection(
             edges=edges, page_info=page_info(offset, len(edges), len(rows) > first), _count=count
         )
+
+    @strawberry.field(description="Artists most like this one (co-listening, then tags).")
+    async def similar(self, info: Info[Context, None], first: int) -> list[SimilarArtist]:
+        store = recommender_store(info.context.request.app.state)
+        found = await info.context.read(
+            lambda s: recommend.similar_artists(s, store.get(s), self.id, limit=check_first(first))
+        )
+        return [
+            SimilarArtist(artist_id=i.artist_id, name=i.name, score=i.score) for i in found.items
+        ]
 
     @strawberry.field(description="Tag assignments on this artist, newest first.")
     async def tagged_by(
@@ -376,6 +403,21 @@ class TagAssignmentEdge:
 @strawberry.type
 class TagAssignmentConnection(Connection):
     edges: list[TagAssignmentEdge]
+
+
+def recommend_for(
+    session: Any, context: Context, user_id: int, limit: int, strategy: Strategy
+) -> RecommendationsPublic:
+    """The REST recommendations for one user, on a worker thread's session."""
+    store = recommender_store(context.request.app.state)
+    return recommend.recommend_for_user(
+        session,
+        store.get(session),
+        user_id,
+        limit=limit,
+        strategy=strategy,
+        cache=context.cache,
+    )
 
 
 def artist_from_row(row: Any) -> Artist:
