@@ -38,6 +38,15 @@ READ_CALLS: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
     ("analytics.tag_trends", (), {"tags": ["rock", "pop"], "granularity": "month"}),
     ("analytics.weight_distribution", (), {"bins_per_decade": 3}),
     ("graph.user_network", (5,), {"friends": 3}),
+    ("graph.social_circle", (3,), {}),
+    ("social.summary", (), {"include_points": True}),
+    ("social.communities", (), {"min_support": 1, "limit": 1}),
+    ("social.user", (6,), {}),
+    ("social.ego", (5,), {"max_nodes": 3}),
+    ("social.friend_recommendations", (6,), {}),
+    ("users.recommendations", (3,), {"limit": 3, "strategy": "social"}),
+    ("users.similar", (5,), {}),
+    ("artists.similar", (7,), {"limit": 2}),
 ]
 
 
