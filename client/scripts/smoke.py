@@ -72,6 +72,10 @@ def main() -> None:
             "graphql walk",
             lambda: [f.id for f in client.graph.user_network(2).friends] == [3, 4],
         )
+        check(
+            "recommendations with reasons",
+            lambda: all(item.reasons for item in client.users.recommendations(2, limit=3).items),
+        )
         check("graphql error code", lambda: raises(GraphQLError, lambda: client.graphql("{ x }")))
         check("not found", lambda: raises(NotFoundError, lambda: client.artists.get(999)))
         tag = client.tags.create(name="smoke test")
