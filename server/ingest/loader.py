@@ -154,6 +154,12 @@ class SqliteBulkLoad(BulkLoad):
         db: Any = self._raw.driver_connection
         self._db = db
         db.execute("PRAGMA foreign_keys=OFF")
+        # A bulk load through the WAL writes every page twice (WAL, then the checkpoint when
+        # the connection closes). With no other connection open, a rollback journal is
+        # cheaper: pages the load adds past the old end of the file are not journaled at
+        # all. If another connection holds the file, SQLite keeps WAL and nothing changes.
+        self._journal = db.execute("PRAGMA journal_mode").fetchone()[0]
+        db.execute("PRAGMA journal_mode=DELETE")
         db.execute("BEGIN IMMEDIATE")
         for table in reversed(TABLES):
             db.execute(f'DELETE FROM "{table}"')
@@ -204,6 +210,7 @@ class SqliteBulkLoad(BulkLoad):
             self._close()
 
     def _close(self) -> None:
+        self._db.execute(f"PRAGMA journal_mode={self._journal}")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._raw.close()
 
