@@ -9,7 +9,6 @@ model version — a restart with a newly trained model changes answers without a
 from __future__ import annotations
 
 import hashlib
-import threading
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -38,20 +37,9 @@ LimitQuery = Annotated[
     int, Query(ge=1, le=MAX_LIMIT, description=f"Items to return (1–{MAX_LIMIT}).")
 ]
 
-_store_guard = threading.Lock()
-
 
 def get_store(request: Request) -> RecommenderStore:
-    """``app.state.recommender`` as a store: start-up may have put a loaded `Recommender`
-    (or None) there; the first request wraps it once."""
-    state = request.app.state
-    with _store_guard:
-        held = getattr(state, "recommender", None)
-        if isinstance(held, RecommenderStore):
-            return held
-        store = RecommenderStore(state.settings, held if isinstance(held, Recommender) else None)
-        state.recommender = store
-        return store
+    return service.recommender_store(request.app.state)
 
 
 StoreDep = Annotated[RecommenderStore, Depends(get_store)]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -125,6 +126,24 @@ class RecommenderStore:
         """Serve another loaded model from now on (e.g. after training in the background)."""
         with self._lock:
             self.loaded = recommender
+
+
+_state_guard = threading.Lock()
+
+
+def recommender_store(state: Any) -> RecommenderStore:
+    """The store on an app's ``state`` (REST: ``request.app.state``; GraphQL: the same app).
+
+    Start-up puts what `load_recommender` returned there — a `Recommender` or None; the first
+    caller wraps it in a `RecommenderStore`, once, and every later caller gets that store.
+    """
+    with _state_guard:
+        held = getattr(state, "recommender", None)
+        if isinstance(held, RecommenderStore):
+            return held
+        store = RecommenderStore(state.settings, held if isinstance(held, Recommender) else None)
+        state.recommender = store
+        return store
 
 
 def _check_limit(limit: int) -> None:
