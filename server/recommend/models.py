@@ -76,8 +76,8 @@ def with_tag_rows(data: Interactions, log_rows: sp.csr_matrix, weight: float) ->
 
     A tag "listens" to the artists carrying it (TF-IDF, unit rows). Why: two artists that
     share few listeners but many tags get item-item evidence they otherwise lack, which lifts
-    accuracy and, above all, reaches the long tail (catalogue coverage of EASE on the
-    validation split: 1,002 → 2,128 artists, NDCG@10 0.175 → 0.184).
+    accuracy and, above all, reaches the long tail (EASE, λ = 2,000, weight 30, on a
+    validation split: NDCG@10 0.175 → 0.181, catalogue coverage 1,002 → 2,128 artists).
     """
     if weight <= 0 or data.n_tags == 0:
         return log_rows
