@@ -300,6 +300,13 @@ def up(
         _ingest(settings, directory, orphans="quarantine", replace=True, report_path=None)
     else:
         typer.echo(f"database up to date (data version {state.data_version})")
+    from server.recommend.lifecycle import current_model_path, ensure_recommender
+
+    # Trains only when this database has no model for its current data version.
+    if current_model_path(settings, None) is None:
+        typer.echo("training the recommender for this data version (about a minute at most)")
+    model = ensure_recommender(settings)
+    typer.echo(f"recommender model: {model}")
     serve(
         host=host,
         port=port,

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
         default=10_000, ge=1, description="Worst-case objects per operation (from `first`)."
     )
     graphql_introspection: bool = Field(default=True, description="Allow schema introspection.")
+    recommender_model_dir: Path = Field(
+        default=Path("data/models"),
+        description="Where `soundstream recommend train` writes models and the server reads them.",
+    )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     dashboard_port: int = Field(default=8501, ge=1, le=65535)

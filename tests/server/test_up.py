@@ -42,7 +42,7 @@ def running_up(env: dict[str, str], cwd: Path) -> Iterator[tuple[str, subprocess
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300  # ingest, then training the recommender
         while time.monotonic() < deadline:
             assert process.poll() is None, process.stdout.read() if process.stdout else ""
             try:
