@@ -17,6 +17,7 @@ from server.recommend.cli import recommend_app  # typer only; its commands impor
 
 if TYPE_CHECKING:
     from server.config import Settings
+    from server.ingest.prefetch import ParsePrefetch
     from server.ingest.report import IngestReport
     from server.ingest.service import OrphanPolicy
 
@@ -82,12 +83,14 @@ def _ingest(
     orphans: OrphanPolicy,
     replace: bool,
     report_path: Path | None,
+    prefetch: ParsePrefetch | None = None,
 ) -> IngestReport:
     # Fork the parse before the heavy imports below: it runs on the other core meanwhile.
     from server.ingest.prefetch import ParsePrefetch
 
-    prefetch = ParsePrefetch(data_dir, orphans) if settings.is_sqlite else None
-    parse = (lambda _dir, _orphans: prefetch.result()) if prefetch is not None else None
+    if prefetch is None:
+        prefetch = ParsePrefetch(data_dir, orphans)
+    parse = lambda _dir, _orphans: prefetch.result()  # noqa: E731
 
     from server.db.engine import create_db_engine
     from server.ingest.service import IngestAbortedError, run_ingest
@@ -117,8 +120,7 @@ def _ingest(
         _print_report(exc.report, report_path)
         raise _fail(str(exc)) from None
     finally:
-        if prefetch is not None:
-            prefetch.cancel()
+        prefetch.cancel()
         engine.dispose()
     _print_report(report, report_path)
     return report
@@ -151,6 +153,15 @@ def ingest(
     ] = Orphans.quarantine,
 ) -> None:
     """Load the .dat files into the database; every row is loaded or quarantined with a reason."""
+    from server.ingest.prefetch import ParsePrefetch
+    from server.ingest.sources import has_dataset
+
+    # With the directory given, the parse can start before even the settings are read.
+    early = (
+        ParsePrefetch(data_dir, orphans.value)
+        if data_dir is not None and has_dataset(data_dir)
+        else None
+    )
     settings = _settings(database_url)
     _ingest(
         settings,
@@ -158,6 +169,7 @@ def ingest(
         orphans=orphans.value,
         replace=replace,
         report_path=report,
+        prefetch=early,
     )
 
 
