@@ -52,9 +52,11 @@ class _Entry:
 class ResponseCacheMiddleware:
     """Serve repeated GETs of version-keyed resources from memory.
 
-    A response is stored only when the route marked it with ``X-Data-Version`` (the routes
-    behind `server.rest.etag.ETagDep`: single resources, analytics, social), under that
-    version; it is served again only while the database's data version is still the same.
+    A response is stored under the data version it reflects: the one the route marked it
+    with (``X-Data-Version``, the routes behind `server.rest.etag.ETagDep`: single resources,
+    analytics, social) or, on SQLite where reading it costs ~10 µs, the version read just
+    before the route ran (lists). It is served again only while the database's data version
+    is still the same.
     Every write bumps the version, so a cached answer is never older than the last write, in
     this process or another. ``If-None-Match`` with the stored ETag gets a 304 straight away.
     Bounded: ``max_entries`` responses (LRU), none larger than ``max_body`` bytes.
@@ -84,17 +86,20 @@ class ResponseCacheMiddleware:
             return
         key = (scope["method"], scope["path"], scope.get("query_string", b""))
         entry = self.entries.get(key)
-        if entry is not None:  # only then is the data version worth reading
-            database: Database = scope["app"].state.database
-            if database.engine.dialect.name == "sqlite":
-                version = database.data_version()
-            else:
-                version = await to_thread.run_sync(database.data_version)
-            if version is not None and entry.version == version:
-                self.entries.move_to_end(key)
-                await self._replay(scope, entry, send)
-                return
-        await self._run_and_store(scope, receive, send, key)
+        database: Database = scope["app"].state.database
+        sqlite = database.engine.dialect.name == "sqlite"
+        version: int | None = None
+        if entry is not None or sqlite:  # on SQLite the read is ~10 µs: always worth it
+            version = (
+                database.data_version()
+                if sqlite
+                else await to_thread.run_sync(database.data_version)
+            )
+        if entry is not None and version is not None and entry.version == version:
+            self.entries.move_to_end(key)
+            await self._replay(scope, entry, send)
+            return
+        await self._run_and_store(scope, receive, send, key, version)
 
     async def _replay(self, scope: Scope, entry: _Entry, send: Send) -> None:
         match = Headers(scope=scope).get("if-none-match")
@@ -111,7 +116,12 @@ class ResponseCacheMiddleware:
         await send({"type": "http.response.body", "body": body})
 
     async def _run_and_store(
-        self, scope: Scope, receive: Receive, send: Send, key: tuple[str, str, bytes]
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        key: tuple[str, str, bytes],
+        version_before: int | None,
     ) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
@@ -127,21 +137,34 @@ class ResponseCacheMiddleware:
                 size += len(chunks[-1])
                 cacheable = size <= self.max_body
                 if not message.get("more_body", False) and cacheable:
-                    self._store(key, start, b"".join(chunks))
+                    self._store(key, start, b"".join(chunks), version_before)
             await send(message)
 
         await self.app(scope, receive, capture)
 
-    def _store(self, key: tuple[str, str, bytes], start: Message | None, body: bytes) -> None:
+    def _store(
+        self,
+        key: tuple[str, str, bytes],
+        start: Message | None,
+        body: bytes,
+        version_before: int | None,
+    ) -> None:
         if start is None or start["status"] != 200 or key[0] != "GET":
             return
         headers = Headers(raw=start.get("headers", []))
         marked = headers.get("x-data-version")
-        if marked is None or not marked.isdigit():
+        if marked is not None and marked.isdigit():
+            version = int(marked)
+        elif version_before is not None:
+            # Unmarked (a list): stored under the version read before the route ran. A write
+            # in between makes the content newer than that version, never older, and the
+            # next lookup sees the bumped version and misses: never stale.
+            version = version_before
+        else:
             return
         etag = headers.get("etag")
         self.entries[key] = _Entry(
-            version=int(marked),
+            version=version,
             status=200,
             headers=list(start.get("headers", [])),
             body=body,
