@@ -131,8 +131,7 @@ def artist_top_tags(
     session: Session, artist_ids: Collection[int], *, first: int
 ) -> dict[int, list[Row[Any]]]:
     """Per artist: ``tag_id``, ``name``, ``count`` (assignments), most used first, ties by
-    tag id. Ranked on ids alone and only the kept rows joined to ``tags`` for their names:
-    joining every (artist, tag) group first cost two thirds of a nested GraphQL query."""
+    name then id — the order of REST's ``/artists/{id}/tags``, so both APIs agree."""
     counted = (
         select(
             UserTaggedArtist.artist_id.label("artist_id"),
@@ -143,27 +142,11 @@ def artist_top_tags(
         .group_by(UserTaggedArtist.artist_id, UserTaggedArtist.tag_id)
         .subquery()
     )
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=counted.c.artist_id,
-            order_by=[counted.c.count.desc(), counted.c.tag_id],
-        )
-        .label("rank")
+    query = select(counted.c.tag_id, Tag.value.label("name"), counted.c.count).join(
+        Tag, Tag.id == counted.c.tag_id
     )
-    ranked = select(counted, rank).subquery()
-    query = (
-        select(
-            ranked.c.artist_id.label("parent"),
-            ranked.c.tag_id,
-            Tag.value.label("name"),
-            ranked.c.count,
-        )
-        .join(Tag, Tag.id == ranked.c.tag_id)
-        .where(ranked.c.rank <= first)
-        .order_by(ranked.c.artist_id, ranked.c.rank)
-    )
-    return _grouped(session.execute(query).all())
+    order = [counted.c.count.desc(), Tag.value, counted.c.tag_id]
+    return _window_page(session, query, counted.c.artist_id, order, first=first - 1, offset=0)
 
 
 def tag_artist_counts(session: Session, tag_ids: Collection[int]) -> dict[int, int]:
