@@ -166,15 +166,10 @@ class Query:
 
     @strawberry.field(description="A tag by name (case-insensitive); null when there is none.")
     async def tag_by_name(self, info: Info[Context, None], name: str) -> Tag | None:
-        from graphql import GraphQLError
-
-        try:
-            found = await info.context.read(tags.resolve_tag_name, name)
-        except GraphQLError as error:
-            if (error.extensions or {}).get("code") == "NOT_FOUND":
-                return None
-            raise
-        return Tag(id=found.id, name=found.name)
+        if "\x00" in name or len(name) > 1000:  # no tag can be called that
+            return None
+        found = await info.context.read(tags.find_tag_by_name, name)
+        return Tag(id=found.id, name=found.name) if found is not None else None
 
     @strawberry.field(description="Tags by id.")
     async def tags(

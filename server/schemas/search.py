@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from server.schemas.pagination import Page
 
@@ -55,6 +55,15 @@ class ArtistSearchCriteria(BaseModel):
     max_plays: int | None = None
     tagged_from: int | None = None
     tagged_to: int | None = None
+
+    @field_validator("tags", "exclude_tags", "q")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL text cannot hold NUL: refuse it here, for REST and GraphQL alike.
+        texts = value if isinstance(value, tuple) else (value,)
+        if any(isinstance(t, str) and "\x00" in t for t in texts):
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 class MatchedTag(BaseModel):

@@ -98,15 +98,21 @@ def create_tag(session: Session, data: TagCreate) -> TagPublic:
     return _public(tag)
 
 
-def resolve_tag_name(session: Session, name: str) -> TagPublic:
-    """The tag called ``name`` ignoring case, created (uncommitted) if there is none: tagging
-    an artist with a new word creates the tag, as on Last.fm."""
+def find_tag_by_name(session: Session, name: str) -> TagPublic | None:
+    """The tag called ``name`` (exactly, else ignoring case), or None; never creates one."""
     exact = repo.find_by_name(session, name)
     if exact is not None:
         return _public(exact)
     for tag_id, value in repo.find_by_folded_name(session, name):
         return TagPublic(id=tag_id, name=value)
-    return _public(_insert(session, None, name))
+    return None
+
+
+def resolve_tag_name(session: Session, name: str) -> TagPublic:
+    """The tag called ``name`` ignoring case, created (uncommitted) if there is none: tagging
+    an artist with a new word creates the tag, as on Last.fm."""
+    found = find_tag_by_name(session, name)
+    return found if found is not None else _public(_insert(session, None, name))
 
 
 def rename_tag(session: Session, tag_id: int, name: str | None) -> TagPublic:

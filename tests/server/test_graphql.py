@@ -291,3 +291,16 @@ def test_recommendations_in_graphql_match_rest(client: TestClient) -> None:
     assert len(similar) == 2
     assert 4 not in {s["artistId"] for s in similar}
     assert data["unknown"] is None
+
+
+def test_tag_by_unknown_or_invalid_name_is_null(client: TestClient) -> None:
+    body = gql(
+        client, '{ a: tagByName(name: "no such tag") { id } b: tagByName(name: "a\\u0000") { id } }'
+    )
+    assert body["data"] == {"a": None, "b": None}
+    assert client.get("/api/v1/ready").json()["tables"]["tags"] == 8  # nothing was created
+
+
+def test_nul_in_search_text_is_bad_input(client: TestClient) -> None:
+    body = gql(client, '{ searchArtists(first: 2, query: "\\u0000x") { totalCount } }')
+    assert error_codes(body) == ["BAD_USER_INPUT"]
