@@ -6,9 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
 
 from server.db.engine import create_db_engine, normalise_url
 
@@ -35,14 +33,5 @@ def upgrade(database_url: str, revision: str = "head") -> None:
         engine.dispose()
 
 
-def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-
-
-def is_up_to_date(engine: Engine) -> bool:
-    return current_revision(engine) == head_revision()

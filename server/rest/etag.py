@@ -29,7 +29,8 @@ def make_etag(version: int, request: Request) -> str:
     return f'W/"{version}-{hashlib.blake2s(key, digest_size=8).hexdigest()}"'
 
 
-def _matches(header: str | None, etag: str) -> bool:
+def etag_matches(header: str | None, etag: str) -> bool:
+    """RFC 9110 weak comparison of ``If-None-Match`` against ``etag`` (``*`` matches all)."""
     if not header:
         return False
     if header.strip() == "*":
@@ -42,7 +43,7 @@ def conditional_get(request: Request, response: Response, session: SessionDep) -
     """Dependency: set ``ETag``/``X-Data-Version``, or short-circuit with 304."""
     version = get_data_version(session)
     etag = make_etag(version, request)
-    if _matches(request.headers.get("If-None-Match"), etag):
+    if etag_matches(request.headers.get("If-None-Match"), etag):
         raise NotModifiedError(etag)
     response.headers["ETag"] = etag
     response.headers["X-Data-Version"] = str(version)

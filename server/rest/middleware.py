@@ -16,6 +16,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.db.session import Database
+from server.rest.etag import etag_matches
 
 
 class RequestIdMiddleware:
@@ -103,7 +104,7 @@ class ResponseCacheMiddleware:
 
     async def _replay(self, scope: Scope, entry: _Entry, send: Send) -> None:
         match = Headers(scope=scope).get("if-none-match")
-        if entry.etag is not None and match is not None and _etag_matches(match, entry.etag):
+        if entry.etag is not None and etag_matches(match, entry.etag.decode("latin-1")):
             await send(
                 {"type": "http.response.start", "status": 304, "headers": [(b"etag", entry.etag)]}
             )
@@ -173,10 +174,3 @@ class ResponseCacheMiddleware:
         self.entries.move_to_end(key)
         while len(self.entries) > self.max_entries:
             self.entries.popitem(last=False)
-
-
-def _etag_matches(header: str, etag: bytes) -> bool:
-    wanted = etag.decode("latin-1").removeprefix("W/")
-    return header.strip() == "*" or any(
-        tag.strip().removeprefix("W/") == wanted for tag in header.split(",")
-    )

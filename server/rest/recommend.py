@@ -18,7 +18,7 @@ from server.recommend.recommender import Recommender
 from server.recommend.strategy import Strategy
 from server.rest.analytics import CacheDep, documented
 from server.rest.deps import SessionDep
-from server.rest.etag import NotModifiedError
+from server.rest.etag import NotModifiedError, etag_matches
 from server.schemas.fields import INT32_MAX
 from server.schemas.recommend import (
     MAX_LIMIT,
@@ -51,11 +51,7 @@ def conditional(
     """Set ``ETag``/``X-Data-Version``, or answer 304 if the client's tag is current."""
     key = f"{model.model_version if model else '-'}|{request.url.path}?{request.url.query}"
     etag = f'W/"{version}-{hashlib.blake2s(key.encode(), digest_size=8).hexdigest()}"'
-    header = request.headers.get("If-None-Match")
-    if header and (
-        header.strip() == "*"
-        or any(t.strip().removeprefix("W/") == etag[2:] for t in header.split(","))
-    ):
+    if etag_matches(request.headers.get("If-None-Match"), etag):
         raise NotModifiedError(etag)
     response.headers["ETag"] = etag
     response.headers["X-Data-Version"] = str(version)
