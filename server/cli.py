@@ -6,7 +6,6 @@ the benchmarks, so start-up must not pay for FastAPI, Strawberry or Alembic it d
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from server.recommend.cli import recommend_app  # typer only; its commands import lazily
+from server.terminal import interactive, steps
 
 if TYPE_CHECKING:
     from server.config import Settings
@@ -63,12 +63,6 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _interactive() -> bool:
-    import os
-
-    return sys.stdout.isatty() and not os.environ.get("CI")
-
-
 def _print_report(report: IngestReport, report_path: Path | None) -> None:
     typer.echo(report.render_text())
     if report_path is not None:
@@ -97,7 +91,7 @@ def _ingest(
 
     engine = create_db_engine(settings.database_url)
     try:
-        if _interactive():
+        if interactive():
             from rich.progress import Progress
 
             with Progress(transient=True) as bar:
@@ -317,7 +311,8 @@ def up(
     # Trains only when this database has no model for its current data version.
     if current_model_path(settings, None) is None:
         typer.echo("training the recommender for this data version (about a minute at most)")
-    model = ensure_recommender(settings)
+    with steps() as step:
+        model = ensure_recommender(settings, progress=step)
     typer.echo(f"recommender model: {model}")
     serve(
         host=host,

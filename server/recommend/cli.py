@@ -7,14 +7,12 @@ spinner on a terminal and print nothing extra otherwise (CI logs stay clean).
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from server.terminal import steps
 
 if TYPE_CHECKING:
     from server.config import Settings
@@ -43,25 +41,6 @@ def _settings(database_url: str | None) -> Settings:
     return settings
 
 
-def _interactive() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("CI")
-
-
-@contextmanager
-def _steps() -> Iterator[Callable[[str], None]]:
-    """A callable naming the current step: a spinner on a terminal, silence elsewhere."""
-    if not _interactive():
-        yield lambda _step: None
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), transient=True
-    ) as bar:
-        task = bar.add_task("starting", total=None)
-        yield lambda step: bar.update(task, description=step)
-
-
 @recommend_app.command()
 def train(
     database_url: DatabaseUrlOption = None,
@@ -82,7 +61,7 @@ def train(
         if existing is not None:
             typer.echo(f"model up to date: {existing} (use --force to retrain)")
             return
-    with _steps() as step:
+    with steps() as step:
         result = train_to_file(settings, model_dir=model_dir, tune=tune, progress=step)
     info, report = result.recommender.info, result.report
     size = result.path.stat().st_size
@@ -141,7 +120,7 @@ def evaluate(
         snapshot = read_snapshot(engine, settings)
     finally:
         engine.dispose()
-    with _steps() as step:
+    with steps() as step:
         try:
             report = evaluate_models(
                 snapshot.data, seeds=seed_list, models=names, tune=tune, progress=step
