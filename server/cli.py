@@ -272,9 +272,15 @@ def up(
     port: Annotated[int | None, typer.Option(help="API port.")] = None,
     data_dir: DataDirOption = None,
     database_url: DatabaseUrlOption = None,
+    dashboard: Annotated[
+        bool, typer.Option(help="Also serve the analysts' dashboard (Streamlit).")
+    ] = True,
+    dashboard_port: Annotated[
+        int | None, typer.Option(help="Dashboard port (default DASHBOARD_PORT, 8501).")
+    ] = None,
 ) -> None:
     """The main job: fetch the data if missing, ingest if the database is missing or stale,
-    then serve."""
+    then serve the API and, beside it, the dashboard."""
     from server.db.engine import create_db_engine
     from server.db.schema import ensure_schema
     from server.ingest import sources
@@ -314,14 +320,48 @@ def up(
     with steps() as step:
         model = ensure_recommender(settings, progress=step)
     typer.echo(f"recommender model: {model}")
-    serve(
-        host=host,
-        port=port,
-        workers=1,
-        database_url=database_url,
-        proxy_headers=False,
-        log_level="info",
-    )
+    from server.dashboard import api_url_for, start_dashboard, stop_dashboard
+
+    api_host, api_port = host or settings.host, port or settings.port
+    process = None
+    if dashboard:
+        ui_port = dashboard_port or settings.dashboard_port
+        process = start_dashboard(api_url_for(api_host, api_port), api_host, ui_port)
+        typer.echo(f"dashboard: {api_url_for(api_host, ui_port)}")
+    try:
+        serve(
+            host=api_host,
+            port=api_port,
+            workers=1,
+            database_url=database_url,
+            proxy_headers=False,
+            log_level="info",
+        )
+    finally:
+        if process is not None:
+            stop_dashboard(process)
+
+
+@app.command()
+def dashboard(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default DASHBOARD_PORT, 8501).")] = None,
+    api_url: Annotated[
+        str | None,
+        typer.Option(envvar="SOUNDSTREAM_URL", help="The API the dashboard reads from."),
+    ] = None,
+) -> None:
+    """Serve only the dashboard (Streamlit), reading from the API at SOUNDSTREAM_URL."""
+    import os
+
+    from server.dashboard import APP_PATH, api_url_for, dashboard_command
+
+    settings = _settings()
+    url = api_url or api_url_for(settings.host, settings.port)
+    command = dashboard_command(host or settings.host, port or settings.dashboard_port, APP_PATH)
+    # Replace this process: signals from a supervisor (compose, systemd) reach Streamlit.
+    os.environ["SOUNDSTREAM_URL"] = url
+    os.execv(command[0], command)  # noqa: S606
 
 
 def main() -> None:  # pragma: no cover - console script shim

@@ -20,14 +20,27 @@ __all__ = ["archive_server"]
 
 
 @contextmanager
-def running_up(env: dict[str, str], cwd: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def running_up(
+    env: dict[str, str], cwd: Path, dashboard_port: int | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     port = free_port()
+    dashboard = ["--dashboard-port", str(dashboard_port)] if dashboard_port else ["--no-dashboard"]
     environment = {
         k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LASTFM_DATA_DIR")
     }
     environment.update(env)
     process = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "up", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "up",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *dashboard,
+        ],
         env=environment,
         cwd=cwd,
         stdout=subprocess.PIPE,
