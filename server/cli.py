@@ -364,6 +364,40 @@ def dashboard(
     os.execv(command[0], command)  # noqa: S606
 
 
+@app.command()
+def synth(
+    scale: Annotated[
+        float, typer.Option("--scale", min=0.001, help="Times the real data in users (e.g. 10).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Directory to write the .dat files into.")],
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed writes the same bytes.")
+    ] = 0,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir", help="The real dataset whose shape is drawn from (as for ingest)."
+        ),
+    ] = None,
+) -> None:
+    """Write a synthetic dataset shaped like the real one, SCALE times larger in users."""
+    from server.synth.generate import generate
+    from server.synth.shape import fit_shape
+
+    real = _data_dir(_settings(), data_dir)
+    if out.resolve() == real.resolve():
+        raise _fail("--out must not be the real dataset's directory")
+    with steps() as step:
+        step(f"measuring the real data in {real}")
+        report = generate(fit_shape(real), out, scale=scale, seed=seed, progress=step)
+    typer.echo(
+        f"synthetic dataset x{scale:g} (seed {seed}) in {out}: {report.users:,} users, "
+        f"{report.artists:,} artists, {report.tags:,} tags, {report.listens:,} listens, "
+        f"{report.tag_assignments:,} tag assignments, {report.friendships:,} friendships "
+        f"({sum(report.seconds.values()):.1f} s)"
+    )
+
+
 def main() -> None:  # pragma: no cover - console script shim
     app()
 
