@@ -223,6 +223,14 @@ class LognormalFit:
         )
         return logpdf
 
+    def ccdf(self, x: ArrayLike) -> FloatArray:
+        """``P(X ≥ x | X ≥ xmin)`` under the fit."""
+        values = np.asarray(x, dtype=np.float64)
+        z = (np.log(values) - self.mu) / self.sigma
+        z_min = (math.log(self.xmin) - self.mu) / self.sigma
+        tail: FloatArray = np.exp(stats.norm.logsf(z) - stats.norm.logsf(z_min))
+        return tail
+
 
 def fit_lognormal(tail: ArrayLike, xmin: float) -> LognormalFit:
     """Maximum-likelihood lognormal truncated at ``xmin`` for ``tail`` (every value ≥ xmin).

@@ -166,6 +166,12 @@ def test_untruncated_lognormal_logpdf_is_scipys() -> None:
     assert fit.logpdf(x) == pytest.approx(expected)
 
 
+def test_truncated_lognormal_ccdf_is_the_conditional_survival() -> None:
+    # ln X ~ N(0, 1) above x_min = 1 (the median): P(X ≥ e | X ≥ 1) = 2·P(Z ≥ 1).
+    fit = LognormalFit(mu=0.0, sigma=1.0, xmin=1.0)
+    assert fit.ccdf([1.0, math.e]).tolist() == pytest.approx([1.0, 2 * stats.norm.sf(1.0)])
+
+
 def test_truncated_lognormal_fit_recovers_its_parameters() -> None:
     x = np.random.default_rng(4).lognormal(mean=0.0, sigma=1.0, size=40_000)
     tail = x[x >= 1.0]  # the upper half
