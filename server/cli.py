@@ -239,54 +239,89 @@ def graphql_schema(
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (default HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default PORT, 8000).")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes (default WEB_CONCURRENCY, 1)."),
+    ] = None,
     database_url: DatabaseUrlOption = None,
-    proxy_headers: Annotated[bool, typer.Option(help="Trust X-Forwarded-* headers.")] = False,
+    proxy_headers: Annotated[
+        bool | None,
+        typer.Option(
+            "--proxy-headers/--no-proxy-headers",
+            help="Trust X-Forwarded-For/-Proto from FORWARDED_ALLOW_IPS (default PROXY_HEADERS).",
+        ),
+    ] = None,
     log_level: Annotated[
-        str, typer.Option(help="uvicorn log level (warning drops the per-request access log).")
-    ] = "info",
+        str | None,
+        typer.Option(help="Log level (default LOG_LEVEL, info; warning drops the access log)."),
+    ] = None,
 ) -> None:
-    """Serve the API (REST at /api/v1, docs at /docs) with uvicorn."""
-    import os
+    """Serve the API (REST at /api/v1, GraphQL at /graphql, metrics at /metrics) with uvicorn.
 
-    import uvicorn
+    Production settings come from the environment: WEB_CONCURRENCY workers (uvicorn's
+    supervisor restarts a worker that dies), PROXY_HEADERS and FORWARDED_ALLOW_IPS behind a
+    load balancer, TIMEOUT_KEEP_ALIVE, TIMEOUT_GRACEFUL_SHUTDOWN (in-flight requests get that
+    long after SIGTERM), LOG_FORMAT=json and LOG_LEVEL.
+    """
+    import os
+    import shutil
+
+    from server.observability.multiprocess import prepare_multiprocess_dir
 
     settings = _settings(database_url)
+    if log_level:
+        settings = settings.model_copy(update={"log_level": log_level.lower()})
+    if proxy_headers is not None:
+        settings = settings.model_copy(update={"proxy_headers": proxy_headers})
+    workers = workers or settings.web_concurrency
+    # Worker processes rebuild Settings from the environment: pass the overrides down.
     if database_url:
-        # Worker processes rebuild Settings from the environment.
         os.environ["DATABASE_URL"] = database_url
+    os.environ["LOG_LEVEL"] = settings.log_level
+    scratch = None  # a metrics directory made for this run, removed after it
+    if workers > 1 or settings.prometheus_multiproc_dir is not None:
+        # Before any worker imports prometheus-client, which reads it once at import.
+        directory = prepare_multiprocess_dir(settings.prometheus_multiproc_dir)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+        scratch = directory if settings.prometheus_multiproc_dir is None else None
+    try:
+        _run_uvicorn(settings, host, port, workers)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_uvicorn(settings: Settings, host: str | None, port: int | None, workers: int) -> None:
+    import uvicorn
+
+    from server.observability.logs import logging_config
+
     uvicorn.run(
         "server.main:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         workers=workers,
-        proxy_headers=proxy_headers,
-        log_level=log_level,
+        proxy_headers=settings.proxy_headers,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        timeout_keep_alive=settings.timeout_keep_alive,
+        timeout_graceful_shutdown=settings.timeout_graceful_shutdown,
+        log_config=logging_config(settings),
+        log_level=settings.log_level,
+        access_log=False,  # ours (soundstream.access) carries the request id and latency
+        server_header=False,
     )
 
 
-@app.command()
-def up(
-    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
-    port: Annotated[int | None, typer.Option(help="API port.")] = None,
-    data_dir: DataDirOption = None,
-    database_url: DatabaseUrlOption = None,
-    dashboard: Annotated[
-        bool, typer.Option(help="Also serve the analysts' dashboard (Streamlit).")
-    ] = True,
-    dashboard_port: Annotated[
-        int | None, typer.Option(help="Dashboard port (default DASHBOARD_PORT, 8501).")
-    ] = None,
-) -> None:
-    """The main job: fetch the data if missing, ingest if the database is missing or stale,
-    then serve the API and, beside it, the dashboard."""
+def _prepare(settings: Settings, data_dir: Path | None) -> None:
+    """Fetch the data if missing, ingest if the database is missing or built from other
+    files, train the recommender if this data version has no model: everything `serve`
+    needs, each step skipped when already done (so it is safe to run on every start)."""
     from server.db.engine import create_db_engine
     from server.db.schema import ensure_schema
     from server.ingest import sources
     from server.ingest.service import database_state
 
-    settings = _settings(database_url)
     try:
         directory = sources.resolve_data_dir(
             data_dir, settings.lastfm_data_dir, settings.raw_data_dir
@@ -320,6 +355,33 @@ def up(
     with steps() as step:
         model = ensure_recommender(settings, progress=step)
     typer.echo(f"recommender model: {model}")
+
+
+@app.command()
+def prepare(data_dir: DataDirOption = None, database_url: DatabaseUrlOption = None) -> None:
+    """What `up` does before serving, then exit: fetch the data if missing, ingest if the
+    database is missing or stale, train the recommender if needed (the one-shot job of a
+    deployment: docker-compose's `ingest` service, a release or pre-deploy command)."""
+    _prepare(_settings(database_url), data_dir)
+
+
+@app.command()
+def up(
+    host: Annotated[str | None, typer.Option(help="Interface to bind.")] = None,
+    port: Annotated[int | None, typer.Option(help="API port.")] = None,
+    data_dir: DataDirOption = None,
+    database_url: DatabaseUrlOption = None,
+    dashboard: Annotated[
+        bool, typer.Option(help="Also serve the analysts' dashboard (Streamlit).")
+    ] = True,
+    dashboard_port: Annotated[
+        int | None, typer.Option(help="Dashboard port (default DASHBOARD_PORT, 8501).")
+    ] = None,
+) -> None:
+    """The main job: fetch the data if missing, ingest if the database is missing or stale,
+    then serve the API and, beside it, the dashboard."""
+    settings = _settings(database_url)
+    _prepare(settings, data_dir)
     from server.dashboard import api_url_for, start_dashboard, stop_dashboard
 
     api_host, api_port = host or settings.host, port or settings.port
@@ -329,14 +391,7 @@ def up(
         process = start_dashboard(api_url_for(api_host, api_port), api_host, ui_port)
         typer.echo(f"dashboard: {api_url_for(api_host, ui_port)}")
     try:
-        serve(
-            host=api_host,
-            port=api_port,
-            workers=1,
-            database_url=database_url,
-            proxy_headers=False,
-            log_level="info",
-        )
+        serve(host=api_host, port=api_port, database_url=database_url)
     finally:
         if process is not None:
             stop_dashboard(process)

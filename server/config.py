@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -74,11 +74,52 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     dashboard_port: int = Field(default=8501, ge=1, le=65535)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    # Production serving (`soundstream serve`, `up`): uvicorn's own names where it has one.
+    web_concurrency: int = Field(
+        default=1, ge=1, description="Worker processes of `soundstream serve` (uvicorn)."
+    )
+    proxy_headers: bool = Field(
+        default=False,
+        description="Trust X-Forwarded-For/-Proto from FORWARDED_ALLOW_IPS (behind a proxy).",
+    )
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Comma-separated proxy addresses (or *) whose X-Forwarded-* are trusted.",
+    )
+    timeout_keep_alive: int = Field(
+        default=5, ge=1, description="Seconds an idle keep-alive connection stays open."
+    )
+    timeout_graceful_shutdown: int = Field(
+        default=20,
+        ge=1,
+        description="Seconds in-flight requests get to finish on SIGTERM before being cut.",
+    )
+    # Observability.
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = Field(
+        default="info", description="Threshold of every log; warning drops the access log."
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="text", description="json: one JSON object per line (production); text: humans."
+    )
+    access_log: bool = Field(
+        default=True, description="One line per request: route, status, duration, request id."
+    )
+    metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    prometheus_multiproc_dir: Path | None = Field(
+        default=None,
+        description="Shared metrics directory when serving with several workers "
+        "(default: a fresh temporary directory).",
+    )
 
     @field_validator("soundstream_api_keys", "cors_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         return _split_csv(value)
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _lower_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
 
 @lru_cache(maxsize=1)

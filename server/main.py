@@ -14,9 +14,11 @@ from server import __version__
 from server.config import Settings
 from server.db.session import Database
 from server.errors import install_error_handlers
+from server.observability.metrics import Metrics
+from server.observability.middleware import ObservabilityMiddleware
 from server.recommend.lifecycle import load_recommender
 from server.rest import build_api_router
-from server.rest.middleware import RequestIdMiddleware, ResponseCacheMiddleware
+from server.rest.middleware import ResponseCacheMiddleware
 from server.rest.ratelimit import install_rate_limiter
 from server.services.cache import build_cache
 
@@ -35,6 +37,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     database = Database.from_settings(settings)
     cache = build_cache(settings)
+    metrics = None
+    if settings.metrics_enabled:
+        metrics = Metrics(database, multiprocess_dir=settings.prometheus_multiproc_dir)
+        metrics.instrument_pool(database.engine)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -50,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         database.dispose()
         _app.state.cache.close()
+        if metrics is not None:
+            metrics.close()
 
     app = FastAPI(
         title="SoundStream",
@@ -62,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.cache = cache  # results per data version (server/services/cache.py)
+    app.state.metrics = metrics  # Prometheus, served at /metrics (server/observability)
     install_error_handlers(app)
     # Innermost first: the response cache sits right outside the routes, so the rate limit,
     # compression, CORS and request ids still apply to cached answers.
@@ -77,7 +86,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["Link", "ETag", "X-Data-Version", "X-Request-ID", "Retry-After"],
         )
 
-    app.add_middleware(RequestIdMiddleware)
+    # Outermost: its timing covers everything, its request id reaches every log line, and
+    # /metrics answered here is never rate limited, cached or compressed.
+    app.add_middleware(ObservabilityMiddleware, metrics=metrics)
 
     app.include_router(build_api_router(), prefix=API_PREFIX)
     from server.graphql.schema import graphql_router

@@ -33,6 +33,7 @@ from server.graphql.limits import QueryCostLimiter, QuerySizeLimiter
 from server.graphql.mutations import Mutation
 from server.graphql.queries import Query
 from server.graphql.scalars import SCALARS
+from server.observability.graphql import GraphQLMetrics
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -49,6 +50,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if not settings.graphql_introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     extensions: list[Callable[[], SchemaExtension]] = [
+        GraphQLMetrics,  # first: it wraps the others, so refused operations count too
         partial(QuerySizeLimiter, max_bytes=settings.graphql_max_query_bytes),
         partial(MaxTokensLimiter, max_token_count=settings.graphql_max_tokens),
         partial(ParserCache, maxsize=256),

@@ -1,44 +1,22 @@
-"""Pure ASGI middleware on the hot path: request ids and the response cache.
+"""Pure ASGI middleware on the hot path: the response cache (request ids, access logs and
+metrics are in `server.observability.middleware`).
 
-Both are plain ASGI rather than ``@app.middleware("http")``: Starlette's BaseHTTPMiddleware
+It is plain ASGI rather than ``@app.middleware("http")``: Starlette's BaseHTTPMiddleware
 costs a task and a stream per request, about a third of a small read's CPU (measured by the
 REST benchmark).
 """
 
 from __future__ import annotations
 
-import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from anyio import to_thread
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.db.session import Database
 from server.rest.etag import etag_matches
-
-
-class RequestIdMiddleware:
-    """Take ``X-Request-ID`` from the client (or make one), expose it as
-    ``request.state.request_id`` and echo it on the response."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        rid = (Headers(scope=scope).get("x-request-id") or uuid.uuid4().hex)[:128]
-        scope.setdefault("state", {})["request_id"] = rid
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["X-Request-ID"] = rid
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
 
 
 @dataclass(slots=True)
@@ -48,6 +26,7 @@ class _Entry:
     headers: list[tuple[bytes, bytes]]
     body: bytes
     etag: bytes | None
+    route: object  # the route that answered: a replay is counted under its template
 
 
 class ResponseCacheMiddleware:
@@ -98,6 +77,7 @@ class ResponseCacheMiddleware:
             )
         if entry is not None and version is not None and entry.version == version:
             self.entries.move_to_end(key)
+            scope["route"] = entry.route
             await self._replay(scope, entry, send)
             return
         await self._run_and_store(scope, receive, send, key, version)
@@ -138,7 +118,7 @@ class ResponseCacheMiddleware:
                 size += len(chunks[-1])
                 cacheable = size <= self.max_body
                 if not message.get("more_body", False) and cacheable:
-                    self._store(key, start, b"".join(chunks), version_before)
+                    self._store(key, start, b"".join(chunks), version_before, scope.get("route"))
             await send(message)
 
         await self.app(scope, receive, capture)
@@ -149,6 +129,7 @@ class ResponseCacheMiddleware:
         start: Message | None,
         body: bytes,
         version_before: int | None,
+        route: object,
     ) -> None:
         if start is None or start["status"] != 200 or key[0] != "GET":
             return
@@ -170,6 +151,7 @@ class ResponseCacheMiddleware:
             headers=list(start.get("headers", [])),
             body=body,
             etag=etag.encode("latin-1") if etag else None,
+            route=route,
         )
         self.entries.move_to_end(key)
         while len(self.entries) > self.max_entries:
