@@ -1,16 +1,18 @@
 """The EDA notebook executed top to bottom, with nbclient, against a live server over the full
 dataset, as CI runs it: every cell must succeed and the findings must match the data.
 
-One execution (module-scoped) serves every test here. It runs on SQLite only: the notebook
+One execution per test run serves every test here. It runs on SQLite only: the notebook
 exercises the API and the SDK, whose results are the same on both backends (the server and
 SDK suites run on both), and a second ~40 s execution on PostgreSQL would buy no coverage.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import nbformat
@@ -18,11 +20,12 @@ import pytest
 import render
 from nbformat import NotebookNode
 
-from tests.conftest import make_settings
+from server.db.engine import create_db_engine
+from server.ingest.service import run_ingest
+from tests.conftest import full_data_dir, make_settings
 from tests.server.live import live_server
 
-# `backend` (tests/conftest.py) is parametrised over SQLite and PostgreSQL; pin it to SQLite.
-pytestmark = [pytest.mark.full, pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
+pytestmark = pytest.mark.full
 
 PROBE_MARKER = "NOTEBOOK-PROBE:"
 # Appended to the in-memory copy only: reports what the notebook computed and which
@@ -35,12 +38,38 @@ print({PROBE_MARKER!r} + _json.dumps(
 """
 
 
-@pytest.fixture(scope="module")
-def executed(full_db_url: str) -> Iterator[NotebookNode]:
+def _execute(new_database_url: Callable[[str, str], str]) -> NotebookNode:
+    """Ingest the full dataset into a new SQLite file, serve it, run the notebook over HTTP."""
+    url = new_database_url("sqlite", "eda")
+    engine = create_db_engine(url)
+    run_ingest(engine, full_data_dir())
+    engine.dispose()
     notebook = render.read()
     notebook.cells.append(nbformat.v4.new_code_cell(PROBE, id="test-probe"))
-    with live_server(make_settings(full_db_url)) as base_url:
-        yield render.execute(notebook, url=base_url)
+    with live_server(make_settings(url)) as base_url:
+        return render.execute(notebook, url=base_url)
+
+
+@pytest.fixture(scope="module")
+def executed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> NotebookNode:
+    """The notebook executed once per test run, however many xdist workers run these tests.
+
+    The first worker to get here executes it (ingesting the full dataset only then) and
+    leaves the result in the run's shared temporary directory; the others wait on a lock and
+    read it: two ~40 s executions on two shared cores would buy nothing.
+    """
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    result = shared / "eda-executed.ipynb"
+    with (shared / "eda-executed.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not result.exists():
+            notebook = _execute(request.getfixturevalue("new_database_url"))
+            nbformat.write(notebook, result)
+    executed_notebook: NotebookNode = nbformat.read(result, as_version=4)
+    return executed_notebook
 
 
 @pytest.fixture(scope="module")
