@@ -8,14 +8,18 @@ that carries the request id and no internals.
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 log = logging.getLogger("soundstream.errors")
 
@@ -90,6 +94,28 @@ def problem(
     )
 
 
+_ROUTE_METHODS: WeakKeyDictionary[FastAPI, list[tuple[re.Pattern[str], frozenset[str]]]] = (
+    WeakKeyDictionary()
+)
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method some route of ``app`` accepts at ``path``, for a 405's ``Allow`` header.
+
+    Each method of a resource is its own route, and the router names only the first route
+    whose path matched; RFC 9110 wants every method the resource supports.
+    """
+    index = _ROUTE_METHODS.get(app)
+    if index is None:
+        index = [
+            (compile_path(str(context.path))[0], frozenset(context.methods or ()))
+            for context in iter_route_contexts(app.routes)
+            if context.path is not None
+        ]
+        _ROUTE_METHODS[app] = index
+    return sorted({method for regex, methods in index if regex.match(path) for method in methods})
+
+
 def request_id(request: Request) -> str:
     return str(getattr(request.state, "request_id", "") or "")
 
@@ -141,12 +167,15 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         title = HTTPStatus(exc.status_code).phrase
         detail = exc.detail if isinstance(exc.detail, str) else title
+        headers = dict(exc.headers) if exc.headers else {}
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
         return problem(
             exc.status_code,
             title,
             detail,
             instance=request.url.path,
-            headers=dict(exc.headers) if exc.headers else None,
+            headers=headers or None,
         )
 
     @app.exception_handler(Exception)

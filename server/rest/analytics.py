@@ -25,6 +25,7 @@ from server.schemas.analytics import (
     UserProfilePublic,
     WeightDistributionPublic,
 )
+from server.schemas.fields import NO_NUL
 from server.services import analytics
 from server.services.cache import ResultCache
 
@@ -133,6 +134,7 @@ def tag_trends(
         Query(
             min_length=1,
             max_length=2000,
+            pattern=NO_NUL,
             description="Comma-separated tag names (case-insensitive). Unknown names are "
             "reported in `unknown_tags`; 404 when none is known.",
         ),

@@ -64,7 +64,7 @@ def get_listen(
     description="Creates the listen (201) or replaces its weight (200).",
     responses={
         201: {"description": "The listen was created.", "model": ListenPublic},
-        **write_responses(404),
+        **write_responses(404, body=True),
     },
 )
 def put_listen(

@@ -32,6 +32,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 DESCRIPTIONS: dict[int, str] = {
+    400: "The body could not be read: not UTF-8, or not parseable at all.",
     401: "No API key: send one in the `X-API-Key` header.",
     403: "The API key is not valid, or this server accepts no writes (no keys configured).",
     404: "A resource named in the path or body does not exist; `detail` says which.",
@@ -54,9 +55,10 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def write_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """`problem_responses` plus the 401 and 403 every write can give."""
-    return problem_responses(401, 403, *statuses)
+def write_responses(*statuses: int, body: bool = False) -> dict[int | str, dict[str, Any]]:
+    """`problem_responses` plus the 401 and 403 every write can give; with ``body``, the 400
+    of a body that cannot be decoded (malformed JSON that decodes is a 422)."""
+    return problem_responses(401, 403, *statuses, *((400,) if body else ()))
 
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {

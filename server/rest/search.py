@@ -1,7 +1,7 @@
 """``GET /artists/search``: the multi-criteria artist search.
 
-Mounted before the artists router: otherwise ``/artists/{artist_id}`` would claim
-``/artists/search`` and answer 422 for the id "search".
+``/artists/{artist_id}`` never matches ``search`` (`server.rest.artists.ArtistIdSegment`), so
+other methods on this path are a 405 rather than a 422 for the id "search".
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ def search_artists(
         str | None,
         Query(
             max_length=2000,
+            pattern=NO_NUL,
             description="Comma-separated tag names (case-insensitive), at most 20.",
         ),
     ] = None,
@@ -50,7 +51,11 @@ def search_artists(
     ] = TagMatch.ALL,
     exclude_tags: Annotated[
         str | None,
-        Query(max_length=2000, description="Comma-separated tag names the artist must not carry."),
+        Query(
+            max_length=2000,
+            pattern=NO_NUL,
+            description="Comma-separated tag names the artist must not carry.",
+        ),
     ] = None,
     q: Annotated[
         str | None,

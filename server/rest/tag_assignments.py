@@ -78,7 +78,7 @@ def list_user_assignments(
     description="Name the tag by `tag_id` or `tag_name` (a new name creates the tag) and "
     "optionally date it by `timestamp` (Unix ms) or `date` (default: now). 409 if the user "
     "already applied this tag to this artist.",
-    responses=write_responses(404, 409),
+    responses=write_responses(404, 409, body=True),
 )
 def create_assignment(
     _key: ApiKeyDep, session: WriteSessionDep, user_id: UserIdPath, body: TagAssignmentCreate

@@ -35,7 +35,7 @@ def list_tags(
     summary="Create a tag",
     description="Without `id` the tag gets the largest id + 1. A taken `id`, or a `name` "
     "another tag has in any case, is a 409.",
-    responses=write_responses(409),
+    responses=write_responses(409, body=True),
 )
 def create_tag(
     _key: ApiKeyDep, session: WriteSessionDep, body: TagCreate, request: Request, response: Response
@@ -60,7 +60,7 @@ def get_tag(tag_id: TagIdPath, session: SessionDep, _etag: ETagDep) -> TagPublic
     response_model=TagPublic,
     summary="Rename a tag",
     description="409 if another tag has the name in any case.",
-    responses=write_responses(404, 409),
+    responses=write_responses(404, 409, body=True),
 )
 def replace_tag(
     _key: ApiKeyDep, session: WriteSessionDep, tag_id: TagIdPath, body: TagBase
@@ -73,7 +73,7 @@ def replace_tag(
     response_model=TagPublic,
     summary="Update a tag",
     description="A tag's one writable field is its name; 409 if another tag has it in any case.",
-    responses=write_responses(404, 409),
+    responses=write_responses(404, 409, body=True),
 )
 def update_tag(
     _key: ApiKeyDep, session: WriteSessionDep, tag_id: TagIdPath, body: TagUpdate

@@ -38,7 +38,7 @@ def list_users(
     summary="Create a user",
     description="Without `id` the user gets the largest id + 1. A taken `id` is a 409. "
     "The body may be omitted.",
-    responses=write_responses(409),
+    responses=write_responses(409, body=True),
 )
 def create_user(
     _key: ApiKeyDep,

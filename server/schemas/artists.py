@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from server.schemas.fields import NO_NUL, RowId, not_blank
 from server.schemas.pagination import Page
@@ -50,7 +51,8 @@ class ArtistUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: ArtistName | None = None
+    # Optional but never null: the validator below refuses null, so the schema omits it.
+    name: ArtistName | SkipJsonSchema[None] = None
     url: ArtistUrl | None = None
     picture_url: ArtistUrl | None = None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from server.schemas.fields import NO_NUL, RowId, not_blank
 from server.schemas.pagination import Page
@@ -36,7 +37,8 @@ class TagUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: TagName | None = None
+    # Optional but never null: the validator below refuses null, so the schema omits it.
+    name: TagName | SkipJsonSchema[None] = None
 
     @model_validator(mode="after")
     def _name_not_null(self) -> TagUpdate:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from server.db.meta import get_data_version
 from server.errors import InvalidInputError
 from server.repositories import search as repo
+from server.schemas.fields import INT32_MAX
 from server.schemas.search import (
     ArtistSearchCriteria,
     ArtistSearchHit,
@@ -28,6 +29,13 @@ from server.services.cache import ResultCache
 
 MAX_TAG_NAMES = 20
 """More names than this in one criterion is a mistake or an attack, not a search."""
+
+
+def _listener_bound(bound: int | None) -> int | None:
+    """A listener-count bound the database can compare: PostgreSQL binds it as ``INTEGER``
+    (a count of rows), which refuses 2**31 and above. No artist has more listeners than there
+    are users (32-bit ids), so the clamp changes no result."""
+    return None if bound is None else min(bound, INT32_MAX)
 
 
 class TagDirectory(BaseModel):
@@ -182,8 +190,8 @@ def _search(
         match_all=criteria.match is TagMatch.ALL,
         exclude_tag_ids=tuple(exclude_ids),
         name_contains=criteria.q,
-        min_listeners=criteria.min_listeners,
-        max_listeners=criteria.max_listeners,
+        min_listeners=_listener_bound(criteria.min_listeners),
+        max_listeners=_listener_bound(criteria.max_listeners),
         min_plays=criteria.min_plays,
         max_plays=criteria.max_plays,
         tagged_from=criteria.tagged_from,
