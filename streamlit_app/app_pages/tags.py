@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 import streamlit as st
+from PIL.Image import Image
 from soundstream_dashboard.api import Api, Match, SearchSort, run_page
 from soundstream_dashboard.charts import trend_figure
 from soundstream_dashboard.reasons import md_escape
@@ -22,6 +23,12 @@ SORTS: dict[str, SearchSort | None] = {
 }
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def cloud_image(frequencies: tuple[tuple[str, float], ...]) -> Image:
+    # Laying out a cloud takes a good part of a second: once per set of frequencies.
+    return tag_cloud_image(dict(frequencies))
+
+
 def show_cloud(api: Api) -> list[str]:
     chart = api.tag_chart("assignments", limit=CLOUD_TAGS)
     frequencies = tag_frequencies(chart)
@@ -30,7 +37,7 @@ def show_cloud(api: Api) -> list[str]:
         st.info("No tag has been applied yet.")
         return []
     st.image(
-        tag_cloud_image(frequencies),
+        cloud_image(tuple(frequencies.items())),
         caption=f"The {len(frequencies)} most applied tags, sized by assignments",
         width="stretch",
     )

@@ -300,6 +300,12 @@ def connect() -> Api:
     return Api(url=url, version=_data_version(url))
 
 
+def forget_data_version() -> None:
+    """Ask the API for its data version on the next `connect` instead of within
+    `VERSION_TTL_SECONDS` (what the TTL running out does)."""
+    _data_version.clear()
+
+
 def run_page(render: Callable[[Api], None]) -> None:
     """Run a page against the API, turning the failures a user can act on into a message.
 
