@@ -14,6 +14,7 @@ from server.schemas.artists import ArtistBase, ArtistCreate, ArtistPublic, Artis
 from server.schemas.fields import INT32_MAX
 from server.schemas.pagination import Page, PageParams
 from server.services.integrity import database_rules_as_domain_errors, no_id_left
+from server.services.totals import table_total
 from server.services.writes import commit_write
 
 
@@ -36,7 +37,7 @@ def _load(session: Session, artist_id: int) -> Artist:
 
 def list_artists(session: Session, params: PageParams) -> Page[ArtistPublic]:
     """Artists by id."""
-    total = repo.count(session)
+    total = table_total(session, "artists", repo.count)
     # Past the end no page query runs (an offset beyond BIGINT would make the driver fail).
     rows = (
         repo.page(session, limit=params.limit, offset=params.offset)

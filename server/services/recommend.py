@@ -101,6 +101,10 @@ class RecommenderStore:
         self.loaded = loaded
         self.lazy_max_listens = lazy_max_listens
         self._lazy: Recommender | None = None
+        # The data version last found too large to train in-process: the COUNT(*) over the
+        # listens that decides it runs once per version, not on every request (at 9 M
+        # listens it costs ~0.5 s on PostgreSQL).
+        self._too_large_version: int | None = None
         self._lock = threading.Lock()
 
     def get(self, session: Session, data_version: int | None = None) -> Recommender | None:
@@ -110,11 +114,16 @@ class RecommenderStore:
         lazy = self._lazy
         if lazy is not None and lazy.info.data_version == version:
             return lazy
+        if self._too_large_version == version:
+            return None
         with self._lock:
             lazy = self._lazy
             if lazy is not None and lazy.info.data_version == version:
                 return lazy
+            if self._too_large_version == version:
+                return None
             if repo.listen_count(session) > self.lazy_max_listens:
+                self._too_large_version = version
                 return None
             from server.recommend.lifecycle import fit_in_process
 

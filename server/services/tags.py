@@ -19,6 +19,7 @@ from server.schemas.fields import INT32_MAX
 from server.schemas.pagination import Page, PageParams
 from server.schemas.tags import TagCreate, TagPublic
 from server.services.integrity import database_rules_as_domain_errors, no_id_left
+from server.services.totals import table_total
 from server.services.writes import commit_write
 
 
@@ -56,7 +57,7 @@ def _ensure_name_free(session: Session, name: str, *, renaming: int | None = Non
 
 def list_tags(session: Session, params: PageParams) -> Page[TagPublic]:
     """Tags by id."""
-    total = repo.count(session)
+    total = table_total(session, "tags", repo.count)
     # Past the end no page query runs (an offset beyond BIGINT would make the driver fail).
     rows = (
         repo.page(session, limit=params.limit, offset=params.offset)

@@ -14,6 +14,7 @@ from server.schemas.fields import INT32_MAX
 from server.schemas.pagination import Page, PageParams
 from server.schemas.users import UserCreate, UserPublic
 from server.services.integrity import database_rules_as_domain_errors, no_id_left
+from server.services.totals import table_total
 from server.services.writes import commit_write
 
 
@@ -46,7 +47,7 @@ def _public(row: Any) -> UserPublic:
 
 def list_users(session: Session, params: PageParams) -> Page[UserPublic]:
     """Users by id, each with its counts."""
-    total = repo.count(session)
+    total = table_total(session, "users", repo.count)
     # Past the end no page query runs (an offset beyond BIGINT would make the driver fail).
     rows = (
         repo.page_with_counts(session, limit=params.limit, offset=params.offset)
