@@ -131,19 +131,32 @@ def artist_top_tags(
     session: Session, artist_ids: Collection[int], *, first: int
 ) -> dict[int, list[Row[Any]]]:
     """Per artist: ``tag_id``, ``name``, ``count`` (assignments), most used first, ties by
-    name then id — the order of REST's ``/artists/{id}/tags``, so both APIs agree."""
+    name then id — the order of REST's ``/artists/{id}/tags``, so both APIs agree.
+
+    Only the (artist, tag) groups ranked within ``first`` by count alone (``rank()``: ties
+    share a rank, so none of the true top ``first`` is cut) are joined to their names and
+    ordered exactly: a popular artist carries thousands of distinct tags at 100× the real
+    data, and naming every one of them to keep three made the nested GraphQL query grow
+    with the artists' popularity.
+    """
+    count = func.count()
     counted = (
         select(
             UserTaggedArtist.artist_id.label("artist_id"),
             UserTaggedArtist.tag_id.label("tag_id"),
-            func.count().label("count"),
+            count.label("count"),
+            func.rank()
+            .over(partition_by=UserTaggedArtist.artist_id, order_by=count.desc())
+            .label("count_rank"),
         )
         .where(UserTaggedArtist.artist_id.in_(artist_ids))
         .group_by(UserTaggedArtist.artist_id, UserTaggedArtist.tag_id)
         .subquery()
     )
-    query = select(counted.c.tag_id, Tag.value.label("name"), counted.c.count).join(
-        Tag, Tag.id == counted.c.tag_id
+    query = (
+        select(counted.c.tag_id, Tag.value.label("name"), counted.c.count)
+        .join(Tag, Tag.id == counted.c.tag_id)
+        .where(counted.c.count_rank <= first)
     )
     order = [counted.c.count.desc(), Tag.value, counted.c.tag_id]
     return _window_page(session, query, counted.c.artist_id, order, first=first - 1, offset=0)
