@@ -19,7 +19,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -107,12 +107,40 @@ def new_page(browser: Browser) -> Page:
 
 
 def wait_until_idle(page: Page) -> None:
-    """Until the script run is over: Streamlit shows its status widget ("Running...")
-    while a page script runs."""
+    """Until the current script run is over and every element is fresh: Streamlit marks
+    the app ``data-test-script-state="running"`` during a run and leaves the previous run's
+    elements on screen, marked ``data-stale``, until the new run replaces them."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        "() => document.querySelector('[data-testid=\"stApp\"]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'"
+        " && !document.querySelector('[data-stale=\"true\"]')"
         " && document.querySelector('[data-testid=\"stMain\"] h1')"
     )
+
+
+# Counts finished script runs: a MutationObserver on the app's run state, counting each
+# change away from "running" (recorded with its old value, so a run too short to be seen
+# in the DOM between two checks is still counted).
+_COUNT_RUNS = """() => {
+  if (!window.__soundstreamRuns) {
+    window.__soundstreamRuns = {count: 0};
+    const app = document.querySelector('[data-testid="stApp"]');
+    new MutationObserver(records => {
+      window.__soundstreamRuns.count += records.filter(r => r.oldValue === 'running').length;
+    }).observe(app, {attributes: true, attributeOldValue: true,
+                     attributeFilter: ['data-test-script-state']});
+  }
+  return window.__soundstreamRuns.count;
+}"""
+
+
+def rerun_after(page: Page, action: Callable[[], None]) -> None:
+    """Do ``action`` (a widget interaction) and wait for the script run it triggers to
+    finish: waiting only for "not running" could pass before the run even starts."""
+    before = int(page.evaluate(_COUNT_RUNS))
+    action()
+    page.wait_for_function(f"() => window.__soundstreamRuns.count > {before}")
+    wait_until_idle(page)
 
 
 def wait_for_plots(page: Page, count: int) -> None:
@@ -126,21 +154,28 @@ def choose_user(page: Page, key: str, user_id: int) -> None:
     """Type a user id into a user picker (a selectbox that accepts typed ids) and press
     Enter, as a person would."""
     box = page.locator(f".st-key-{key} input")
-    box.click()
-    box.fill(str(user_id))
-    page.keyboard.press("Enter")
+    if box.input_value() == str(user_id):
+        return  # already chosen: nothing would rerun
+
+    def enter() -> None:
+        box.click()
+        box.fill(str(user_id))
+        page.keyboard.press("Enter")
+
+    rerun_after(page, enter)
     expect(box).to_have_value(str(user_id))
-    wait_until_idle(page)
 
 
 def choose_options(page: Page, key: str, values: list[str]) -> None:
-    """Pick values in a multiselect by typing each and pressing Enter."""
+    """Pick values in a multiselect by typing each and clicking its option, waiting for
+    the rerun each choice triggers."""
     box = page.locator(f".st-key-{key} input")
     for value in values:
         box.click()
         box.fill(value)
-        page.get_by_role("option", name=value, exact=True).first.click()
-        wait_until_idle(page)
+        option = page.get_by_role("option", name=value, exact=True).first
+        rerun_after(page, option.click)
+        expect(page.locator(f".st-key-{key}")).to_contain_text(value)
     page.keyboard.press("Escape")
 
 
@@ -190,14 +225,20 @@ def ego_node_count(page: Page) -> int:
     return int(content.evaluate("() => network.body.data.nodes.length"))
 
 
-def open_social(page: Page, base: str, user_id: int, *, settle: bool = False) -> int:
-    """Enter ``user_id`` and wait for the ego network and the charts; returns the number
-    of nodes drawn. ``settle`` waits (at most 3 s) for vis.js to finish laying the graph
-    out, for a picture rather than a check."""
+def open_social(
+    page: Page, base: str, user_id: int, *, radius: int = 1, settle: bool = False
+) -> int:
+    """Enter ``user_id`` (and pick ``radius``), wait for the ego network and the charts;
+    returns the number of nodes drawn. ``settle`` waits (at most 3 s) for vis.js to finish
+    laying the graph out, for a picture rather than a check."""
     page.goto(f"{base}/social")
     page.get_by_role("heading", name="Social graph").wait_for()
     wait_until_idle(page)
     choose_user(page, "ego_user", user_id)
+    if radius == 2:
+        rerun_after(
+            page, page.locator(".st-key-ego_radius").get_by_text("friends of friends").click
+        )
     nodes = ego_node_count(page)
     wait_for_plots(page, 2)
     wait_until_idle(page)
@@ -240,7 +281,7 @@ def capture_all(
         full_page_screenshot(page, paths["recommendations"])
         open_tags(page, base, search)
         full_page_screenshot(page, paths["tags"])
-        open_social(page, base, user_id, settle=True)
+        open_social(page, base, user_id, radius=2, settle=True)
         full_page_screenshot(page, paths["social"])
     return paths
 

@@ -19,7 +19,7 @@ from soundstream_dashboard.pictures import picture_strip_html
 def show_artist_chart(api: Api, metric: Literal["plays", "listeners"]) -> None:
     chart = api.artist_chart(metric)
     st.plotly_chart(artist_chart_figure(chart, metric), key=f"by_{metric}")
-    st.markdown(picture_strip_html(chart.items, size=48), unsafe_allow_html=True)
+    st.markdown(picture_strip_html(chart.items), unsafe_allow_html=True)
 
 
 def render(api: Api) -> None:

@@ -77,6 +77,10 @@ def show_trends(api: Api, names: list[str]) -> None:
     if trends.unknown_tags:
         st.warning("Unknown tags left out: " + ", ".join(trends.unknown_tags))
     st.plotly_chart(trend_figure(trends), key="trend_chart")
+    st.caption(
+        "Dates are as Last.fm recorded them. The dataset was collected in 2011, so that "
+        "year is incomplete; the few assignments dated before 2005 are outliers."
+    )
 
 
 def show_search(api: Api, names: list[str]) -> None:

@@ -113,7 +113,8 @@ def ego_network_html(ego: EgoNetwork, *, size_by: SizeBy = "degree") -> str:
                 "border": "#202124" if is_ego else community_color(node.community),
             },
             borderWidth=2 if is_ego else 1,
-            size=round(max(sizes[node.id], MIN_SIZE * 2) * (1.5 if is_ego else 1.0), 2),
+            # The ego is drawn large whatever its measure: it is what the picture is about.
+            size=MAX_SIZE * 1.2 if is_ego else sizes[node.id],
             shape="star" if is_ego else "dot",
         )
     for source, target in ego.edges:

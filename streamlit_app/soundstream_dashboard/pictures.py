@@ -57,7 +57,7 @@ def picture_html(name: str, picture_url: str | None, *, size: int = 96) -> str:
     )
 
 
-def picture_strip_html(artists: Sequence[Pictured], *, size: int = 56) -> str:
+def picture_strip_html(artists: Sequence[Pictured], *, size: int = 38) -> str:
     """A row of numbered pictures, each linking to the artist's Last.fm page: the
     pictures of a chart, in its order."""
     tiles = []
@@ -69,7 +69,8 @@ def picture_strip_html(artists: Sequence[Pictured], *, size: int = 56) -> str:
             f'<div title="{html.escape(artist.name, quote=True)}" style="text-align:center;'
             f'font:12px sans-serif;color:#5f6368;">{tile}{rank}</div>'
         )
+    # One row, one column per artist, under a chart of the same width.
     return (
-        '<div style="display:flex;flex-wrap:wrap;gap:8px;justify-content:space-between;'
-        f'margin:0 0 12px 0;">{"".join(tiles)}</div>'
+        f'<div style="display:grid;grid-template-columns:repeat({max(len(tiles), 1)},1fr);'
+        f'justify-items:center;gap:4px;margin:0 0 12px 0;">{"".join(tiles)}</div>'
     )
