@@ -60,37 +60,39 @@ import http.client
 import itertools
 import json
 import math
-import os
 import random
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from _runinfo import describe_run
+from _servers import (
+    REPO_ROOT,
+    bench_env,
+    default_data_dir,
+    free_port,
+    ingest,
+    process_cpu_seconds,
+    running,
+    stop_on_sigterm,
+)
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = Path(__file__).resolve().parent
-DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data" / "hetrec2011-lastfm-2k"
 DEFAULT_DATASETTE_VENV = Path.home() / ".cache" / "soundstream-bench" / "datasette-venv"
 DATASETTE_REQUIREMENTS = ("datasette>=0.64,<1", "datasette-graphql>=2.2,<3")
 DB_NAME = "soundstream"  # Datasette names the database after the file's stem
 SAMPLE_SEED = 2011
 MIN_FRIENDS = 20
 ROUNDS = 3
-START_TIMEOUT_S = 60.0
 REQUEST_TIMEOUT_S = 60.0
 
 Server = Literal["ours", "datasette"]
@@ -319,16 +321,6 @@ class Workload:
         return user
 
 
-def process_cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of a process (all its threads); None where /proc is absent."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": field 3 is fields[0]
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def latency_slice(work: Workload, seconds: float, iterations: int, cap_s: float) -> None:
     """Sequential requests on one fresh connection (so no idle keep-alive has timed out) until
     both ``seconds`` and ``iterations`` are reached, or ``cap_s`` seconds have passed."""
@@ -405,57 +397,6 @@ def measure_throughput(work: Workload, seconds: float, concurrency: int) -> None
 # ------------------------------------------------------------------------------------ servers
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return int(response.status) == 200
-    except (OSError, urllib.error.HTTPError):
-        return False
-
-
-@contextmanager
-def running(
-    name: str, argv: list[str], env: dict[str, str], ready_url: str, log: Path
-) -> Iterator[int]:
-    """Start a server, wait for ``ready_url`` to answer 200, and always stop it on exit
-    (SIGTERM, then SIGKILL after 10 s), also on Ctrl-C or a failed run. Its own session, so
-    a Ctrl-C reaches only this script, which then stops it in order."""
-    with log.open("w") as log_file:
-        process = subprocess.Popen(
-            argv,
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while not http_ok(ready_url):
-            if process.poll() is not None:
-                sys.exit(f"error: {name} exited with {process.returncode}:\n{log.read_text()}")
-            if time.monotonic() > deadline:
-                sys.exit(f"error: {name} not ready after {START_TIMEOUT_S:.0f} s ({ready_url})")
-            time.sleep(0.2)
-        yield process.pid
-        if process.poll() is not None:
-            sys.exit(f"error: {name} died during the benchmark:\n{log.read_text()}")
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 def ours_argv(port: int, via: str) -> list[str]:
     if via == "cli":  # logs every request at info level (hard-coded in the CLI)
         exe = str(Path(sys.executable).parent / "soundstream")
@@ -511,14 +452,6 @@ def ensure_datasette_venv(venv: Path) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------------ dataset
-
-
-def ingest(data_dir: Path, db: Path, env: dict[str, str]) -> None:
-    exe = Path(sys.executable).parent / "soundstream"
-    argv = [str(exe), "ingest", "--data-dir", str(data_dir), "--database-url", f"sqlite:///{db}"]
-    done = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.exit(f"error: ingest failed:\n{done.stdout}{done.stderr}")
 
 
 def sample_users(db: Path, size: int) -> list[int]:
@@ -777,11 +710,6 @@ def report(
 # --------------------------------------------------------------------------------------- main
 
 
-def default_data_dir() -> Path:
-    env = os.environ.get("LASTFM_DATA_DIR")
-    return Path(env) if env else DEFAULT_DATA_DIR
-
-
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -822,15 +750,6 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def stop_on_sigterm() -> None:
-    """Turn SIGTERM into SystemExit, so the ``finally`` blocks stop the servers."""
-
-    def handler(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, handler)
-
-
 def main() -> None:
     args = parse_args()
     stop_on_sigterm()
@@ -842,9 +761,7 @@ def main() -> None:
     print(results.run)
     if versions:
         print("baseline: " + ", ".join(f"{k} {v}" for k, v in versions.items()))
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env["CI"] = "1"  # no progress bars from the CLI
-    env["RATE_LIMIT_PER_MINUTE"] = "0"  # one client hammering the server is the point
+    env = bench_env()  # no progress bars, rate limiting off: one client hammering is the point
     with (
         tempfile.TemporaryDirectory(prefix="soundstream-graphql-bench-") as tmp_name,
         ExitStack() as stack,
@@ -857,7 +774,7 @@ def main() -> None:
             db = tmp / f"{DB_NAME}.db"
             print(f"ingesting {data_dir} into {db} ...", flush=True)
             t0 = time.perf_counter()
-            ingest(data_dir, db, env)
+            ingest(data_dir, f"sqlite:///{db}", env)
             print(f"  {time.perf_counter() - t0:.1f} s")
         users = sample_users(db, args.users)
         results.users = users

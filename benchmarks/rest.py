@@ -37,36 +37,36 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import shutil
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlencode
 
 from _runinfo import describe_run
+from _servers import (
+    bench_env,
+    datasette_exe,
+    default_data_dir,
+    free_port,
+    http_status,
+    ingest,
+    process_cpu_seconds,
+    running,
+)
+from _wrk import WrkRun, require_wrk, run_wrk
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-WRK_SCRIPT = Path(__file__).resolve().parent / "_wrk.lua"
-DEFAULT_DATA_DIR = REPO_ROOT.parent / "shared" / "data" / "hetrec2011-lastfm-2k"
 DB_NAME = "soundstream"  # Datasette names the database after the file's stem
 SAMPLE_SEED = 2011
 SAMPLE_SIZE = 2000
 THROUGHPUT_CONNECTIONS = 20
 LATENCY_CONNECTIONS = 4
-START_TIMEOUT_S = 60.0
 
 Server = Literal["ours", "datasette"]
 
@@ -211,37 +211,6 @@ DEFAULT_ENDPOINTS = ("artist", "user_artists", "search", "stats", "chart")
 
 
 @dataclass
-class WrkRun:
-    """One wrk run, from the ``WRK_RESULT`` line `_wrk.lua` prints (latencies in µs)."""
-
-    connections: int
-    duration_us: int
-    requests: int
-    statuses: dict[str, int]
-    errors: dict[str, int]
-    latency_us: dict[str, Any]
-
-    @property
-    def rps(self) -> float:
-        return self.requests / (self.duration_us / 1e6) if self.duration_us else 0.0
-
-    @property
-    def non_2xx(self) -> int:
-        return sum(n for code, n in self.statuses.items() if not code.startswith("2"))
-
-    @property
-    def socket_errors(self) -> int:
-        return sum(v for k, v in self.errors.items() if k != "status")
-
-    @property
-    def clean(self) -> bool:
-        return self.requests > 0 and self.non_2xx == 0 and self.socket_errors == 0
-
-    def percentile_ms(self, p: str) -> float:
-        return float(self.latency_us["percentiles"][p]) / 1000
-
-
-@dataclass
 class Measurement:
     server: Server
     endpoint: str
@@ -323,67 +292,6 @@ class Results:
 # ------------------------------------------------------------------------------------- servers
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def http_status(url: str, timeout: float = 5.0) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return int(response.status), response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
-def process_cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of a process (all its threads); None where /proc is absent."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": field 3 is fields[0]
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-@contextmanager
-def running(
-    name: str, argv: list[str], env: dict[str, str], ready_url: str, log: Path
-) -> Iterator[int]:
-    """Start a server, wait until ``ready_url`` answers 200, stop it (SIGTERM) on exit."""
-    with log.open("w") as log_file:
-        process = subprocess.Popen(
-            argv, cwd=REPO_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                sys.exit(f"error: {name} exited with {process.returncode}:\n{log.read_text()}")
-            try:
-                status, _ = http_status(ready_url, timeout=2)
-            except OSError:
-                status = 0
-            if status == 200:
-                break
-            if time.monotonic() > deadline:
-                waited = f"{START_TIMEOUT_S:.0f}s"
-                sys.exit(f"error: {name} not ready after {waited} ({ready_url} -> {status})")
-            time.sleep(0.2)
-        yield process.pid
-        if process.poll() is not None:
-            sys.exit(f"error: {name} died during the benchmark:\n{log.read_text()}")
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 def ours_argv(port: int) -> list[str]:
     """`soundstream serve`'s uvicorn call, with production-ish settings: 1 worker, log level
     warning, no reload (the CLI hard-codes log level info, hence uvicorn directly)."""
@@ -393,38 +301,13 @@ def ours_argv(port: int) -> list[str]:
     ]  # fmt: skip
 
 
-def datasette_argv(db: Path, port: int, immutable: bool) -> list[str]:
-    exe = Path(sys.executable).parent / "datasette"
-    if not exe.exists():
-        found = shutil.which("datasette")
-        if found is None:
-            sys.exit("error: datasette not found; install the dev extra: pip install -e '.[dev]'")
-        exe = Path(found)
+def datasette_argv(db: Path, port: int, immutable: bool, *extra: str) -> list[str]:
+    """``datasette serve`` on ``db`` (``-i``: immutable, its fastest mode), plus ``extra``."""
     where = ["-i", str(db)] if immutable else [str(db)]
-    return [str(exe), "serve", *where, "--host", "127.0.0.1", "--port", str(port)]
+    return [datasette_exe(), "serve", *where, "--host", "127.0.0.1", "--port", str(port), *extra]
 
 
 # ----------------------------------------------------------------------------------------- wrk
-
-
-def run_wrk(base_url: str, paths_file: Path, connections: int, duration: float) -> WrkRun:
-    argv = [
-        "wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--timeout", "5s", "--latency",
-        "-s", str(WRK_SCRIPT), base_url, "--", str(paths_file),
-    ]  # fmt: skip
-    done = subprocess.run(argv, capture_output=True, text=True, timeout=duration + 60)
-    for line in done.stdout.splitlines():
-        if line.startswith("WRK_RESULT "):
-            data = json.loads(line[len("WRK_RESULT ") :])
-            return WrkRun(
-                connections=connections,
-                duration_us=data["duration_us"],
-                requests=data["requests"],
-                statuses=data["statuses"],
-                errors=data["errors"],
-                latency_us=data["latency_us"],
-            )
-    sys.exit(f"error: wrk gave no result (exit {done.returncode}):\n{done.stdout}{done.stderr}")
 
 
 @dataclass(frozen=True)
@@ -442,13 +325,16 @@ def measure(
     paths_file = tmp / f"{target.server}-{endpoint}.paths"
     paths_file.write_text("\n".join(paths) + "\n")
     m = Measurement(target.server, endpoint, paths[0])
-    m.warmup = run_wrk(target.base_url, paths_file, LATENCY_CONNECTIONS, 1)
+    paths = [str(paths_file)]
+    m.warmup = run_wrk(target.base_url, paths, connections=LATENCY_CONNECTIONS, duration=1)
     cpu_before = process_cpu_seconds(target.pid)
-    m.throughput = run_wrk(target.base_url, paths_file, THROUGHPUT_CONNECTIONS, duration)
+    m.throughput = run_wrk(
+        target.base_url, paths, connections=THROUGHPUT_CONNECTIONS, duration=duration
+    )
     cpu_after = process_cpu_seconds(target.pid)
     if cpu_before is not None and cpu_after is not None and m.throughput.requests:
         m.cpu_ms_per_request = (cpu_after - cpu_before) * 1000 / m.throughput.requests
-    m.latency = run_wrk(target.base_url, paths_file, LATENCY_CONNECTIONS, duration)
+    m.latency = run_wrk(target.base_url, paths, connections=LATENCY_CONNECTIONS, duration=duration)
     status = "ok" if m.clean else f"NOT 2xx: {m.problems()}"
     print(
         f"  {endpoint:<13} {target.server:<9} {m.throughput.rps:>6.0f} req/s "
@@ -473,14 +359,6 @@ def probe(base_url: str, path: str) -> str:
 
 
 # ------------------------------------------------------------------------------------- dataset
-
-
-def ingest(data_dir: Path, db: Path, env: dict[str, str]) -> None:
-    exe = Path(sys.executable).parent / "soundstream"
-    argv = [str(exe), "ingest", "--data-dir", str(data_dir), "--database-url", f"sqlite:///{db}"]
-    done = subprocess.run(argv, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.exit(f"error: ingest failed:\n{done.stdout}{done.stderr}")
 
 
 def draw_sample(db: Path) -> Sample:
@@ -582,11 +460,6 @@ def report(results: Results, endpoints: list[str]) -> None:
 # ---------------------------------------------------------------------------------------- main
 
 
-def default_data_dir() -> Path:
-    env = os.environ.get("LASTFM_DATA_DIR")
-    return Path(env) if env else DEFAULT_DATA_DIR
-
-
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per wrk run (5)")
@@ -624,18 +497,12 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    if shutil.which("wrk") is None:
-        sys.exit(
-            "error: `wrk` is not installed; it drives the load. Install it with "
-            "`apt-get install -y wrk` (Debian/Ubuntu) or `brew install wrk` (macOS)."
-        )
+    require_wrk()
     endpoints: list[str] = args.endpoints.split(",")
     started = time.perf_counter()
     results = Results(run=describe_run(), duration_s=args.duration, rounds=args.rounds)
     print(results.run)
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env["CI"] = "1"
-    env["RATE_LIMIT_PER_MINUTE"] = "0"  # a load test from one client is not abuse
+    env = bench_env()  # rate limiting off: a load test from one client is not abuse
     with tempfile.TemporaryDirectory(prefix="soundstream-rest-bench-") as tmp_name:
         tmp = Path(tmp_name)
         if args.database is not None:
@@ -648,7 +515,7 @@ def main() -> None:
             data_dir = (args.data_dir or default_data_dir()).resolve()
             db = tmp / f"{DB_NAME}.db"
             print(f"ingesting {data_dir} into {db} ...", flush=True)
-            ingest(data_dir, db, env)
+            ingest(data_dir, f"sqlite:///{db}", env)
         sample = draw_sample(db)
         ours_port, ds_port = free_port(), free_port()
         ours_url, ds_url = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{ds_port}"
