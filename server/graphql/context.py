@@ -9,6 +9,7 @@ run concurrently and a Session must not be shared between threads.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
@@ -23,8 +24,10 @@ from server.db.session import Database
 from server.errors import DomainError
 from server.graphql.errors import as_graphql_error
 from server.services.cache import ResultCache
+from server.services.writes import write_session
 
 T = TypeVar("T")
+SessionFactory = Callable[[], AbstractContextManager[Session]]
 
 
 @dataclass
@@ -51,20 +54,16 @@ class Context(BaseContext):
         """Like `read`, on a writer session (the service commits); domain errors propagate
         so mutations can turn them into typed results."""
         return await to_thread.run_sync(
-            partial(self._call_raw, self.database.writer, fn, args, kwargs)
+            partial(self._call_raw, partial(write_session, self.database), fn, args, kwargs)
         )
 
     @staticmethod
-    def _call_raw(
-        factory: Callable[[], Session], fn: Callable[..., T], args: Any, kwargs: Any
-    ) -> T:
+    def _call_raw(factory: SessionFactory, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
         with factory() as session:
             return fn(session, *args, **kwargs)
 
     @classmethod
-    def _call(
-        cls, factory: Callable[[], Session], fn: Callable[..., T], args: Any, kwargs: Any
-    ) -> T:
+    def _call(cls, factory: SessionFactory, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
         try:
             return cls._call_raw(factory, fn, args, kwargs)
         except DomainError as error:

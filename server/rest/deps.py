@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from server.config import Settings
 from server.db.session import Database
 from server.errors import ForbiddenError, UnauthenticatedError
+from server.services.writes import write_session
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="Write access key")
 
@@ -35,7 +36,7 @@ def get_session(request: Request) -> Iterator[Session]:
 
 def get_write_session(request: Request) -> Iterator[Session]:
     """A session whose transaction takes SQLite's write lock at BEGIN; services commit it."""
-    with get_database(request).writer() as session:
+    with write_session(get_database(request)) as session:
         yield session
 
 

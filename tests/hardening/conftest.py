@@ -36,6 +36,19 @@ def openapi_document() -> dict[str, Any]:
     return document
 
 
+def write_operations_with_a_body() -> list[tuple[str, str, bool]]:
+    """(method, path, body required) of every API operation that takes a body."""
+    return sorted(
+        (method.upper(), path, bool(operation["requestBody"].get("required")))
+        for path, operations in openapi_document()["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation and path.startswith("/api/")
+    )
+
+
+WRITES_WITH_BODY = write_operations_with_a_body()
+
+
 def fresh_small_database(
     new_database_url: Callable[[str, str], str], backend: str, label: str
 ) -> str:

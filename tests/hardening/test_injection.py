@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.hardening.conftest import database_state, openapi_document
+from tests.hardening.conftest import WRITES_WITH_BODY, database_state, openapi_document
 from tests.server.test_rest_auth import concrete
 
 TEN_KB = "x" * 10_240
@@ -184,17 +184,6 @@ def test_bytes_that_are_not_utf8_in_urls_are_harmless(live_url: str, target: byt
     assert raw_status(live_url, target) < 500
 
 
-def write_operations_with_a_body() -> list[tuple[str, str, bool]]:
-    """(method, path, body required) of every API operation that takes a body."""
-    return sorted(
-        (method.upper(), path, bool(operation["requestBody"].get("required")))
-        for path, operations in openapi_document()["paths"].items()
-        for method, operation in operations.items()
-        if "requestBody" in operation and path.startswith("/api/")
-    )
-
-
-WRITES_WITH_BODY = write_operations_with_a_body()
 BAD_BODIES: dict[str, tuple[str | None, bytes]] = {
     "text/plain": ("text/plain", b'{"name": "x", "weight": 1, "artist_id": 4, "tag_id": 1}'),
     "form": ("application/x-www-form-urlencoded", b"name=x&weight=1&artist_id=4&tag_id=1"),
