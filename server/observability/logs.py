@@ -19,7 +19,13 @@ from pythonjsonlogger.json import JsonFormatter
 from server.config import Settings
 from server.observability.context import ACCESS_LOGGER, request_id
 
-__all__ = ["ACCESS_LOGGER", "JsonLineFormatter", "RequestIdFilter", "logging_config"]
+__all__ = [
+    "ACCESS_LOGGER",
+    "JsonLineFormatter",
+    "RequestIdFilter",
+    "TextLineFormatter",
+    "logging_config",
+]
 
 
 class RequestIdFilter(logging.Filter):
@@ -51,7 +57,16 @@ class JsonLineFormatter(JsonFormatter):
         log_record.pop("color_message", None)  # uvicorn's ANSI-coloured copy of the message
 
 
-TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s"
+class TextLineFormatter(logging.Formatter):
+    """``time level logger [request id] message``; ``-`` for the id outside a request."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = "-"
+        return super().format(record)
 
 
 def logging_config(settings: Settings) -> dict[str, Any]:
@@ -64,7 +79,7 @@ def logging_config(settings: Settings) -> dict[str, Any]:
         "filters": {"request_id": {"()": RequestIdFilter}},
         "formatters": {
             "json": {"()": JsonLineFormatter},
-            "text": {"format": TEXT_FORMAT},
+            "text": {"()": TextLineFormatter},
         },
         "handlers": {
             "stdout": {

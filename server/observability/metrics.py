@@ -24,6 +24,8 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any
 
@@ -70,19 +72,29 @@ CONTENT_TYPE = CONTENT_TYPE_LATEST
 
 
 class DataVersionCollector(Collector):
-    """The database's data version, read when scraped (None: no schema yet, not exported)."""
+    """The database's data version, read when scraped. Not exported when there is no schema
+    yet, or when the database does not answer within `timeout` seconds: a scrape must still
+    answer (with the request metrics) while the database is down."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, timeout: float = 2.0) -> None:
         self.database = database
+        self.timeout = timeout
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="metrics-version")
 
     def collect(self) -> Iterable[Metric]:
-        version = self.database.data_version()
         family = GaugeMetricFamily(
             "soundstream_data_version", "Data version of the database (bumped by every write)."
         )
+        try:
+            version = self._reader.submit(self.database.data_version).result(self.timeout)
+        except FutureTimeout:
+            version = None
         if version is not None:
             family.add_metric([], version)
         yield family
+
+    def close(self) -> None:
+        self._reader.shutdown(wait=False, cancel_futures=True)
 
 
 class Metrics:
@@ -127,7 +139,8 @@ class Metrics:
             registry=registry,
             multiprocess_mode="livesum",
         )
-        registry.register(DataVersionCollector(database))
+        self.data_version = DataVersionCollector(database)
+        registry.register(self.data_version)
         # labels() takes a lock and builds a key; the children are cached here instead.
         self._request_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
         self._operation_names: set[str] = set()
@@ -182,11 +195,13 @@ class Metrics:
         multiprocess.MultiProcessCollector(  # type: ignore[no-untyped-call]
             registry, path=str(self.multiprocess_dir)
         )
-        registry.register(DataVersionCollector(self.database))
+        registry.register(self.data_version)
         return generate_latest(registry)
 
     def close(self) -> None:
-        """At worker exit: drop this process's live gauges from the shared directory."""
+        """At shutdown: stop the data-version reader; in multiprocess mode, drop this
+        process's live gauges from the shared directory."""
+        self.data_version.close()
         if self.multiprocess_dir is not None:
             multiprocess.mark_process_dead(  # type: ignore[no-untyped-call]
                 os.getpid(), path=str(self.multiprocess_dir)

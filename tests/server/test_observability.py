@@ -3,6 +3,7 @@ GraphQL operation counts, pool and data-version gauges, and the same across real
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -22,10 +23,12 @@ from sqlalchemy import Engine
 
 from server.config import Settings
 from server.main import create_app
+from server.observability.context import request_id
 from server.observability.logs import (
     ACCESS_LOGGER,
     JsonLineFormatter,
     RequestIdFilter,
+    TextLineFormatter,
     logging_config,
 )
 from tests.conftest import make_settings
@@ -118,6 +121,45 @@ def test_a_request_without_an_id_gets_a_fresh_one_in_header_and_log(
     assert [line["status"] for line in access_lines(json_log)] == [404, 404]
 
 
+def test_after_a_failure_the_id_stays_for_the_servers_traceback_line(small_db_url: str) -> None:
+    app = create_app(make_settings(small_db_url))
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    app.add_api_route("/broken", broken)
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/broken",
+        "raw_path": b"/broken",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"x-request-id", b"rid-500")],
+        "client": ("127.0.0.1", 1),
+        "server": ("127.0.0.1", 80),
+        "scheme": "http",
+        "http_version": "1.1",
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def request_then_read_the_id() -> str | None:
+        with pytest.raises(RuntimeError, match="boom"):
+            await app(scope, receive, send)
+        return request_id.get()  # what uvicorn's "Exception in ASGI application" line sees
+
+    assert asyncio.run(request_then_read_the_id()) == "rid-500"
+    assert sent[0]["status"] == 500
+    assert (b"x-request-id", b"rid-500") in sent[0]["headers"]
+    assert request_id.get() is None  # asyncio.run's task had its own context
+
+
 def test_an_unprintable_request_id_is_replaced(client: TestClient) -> None:
     response = client.get(f"{API}/health", headers={"X-Request-ID": "bad\tid"})
     assert response.headers["X-Request-ID"] != "bad\tid"
@@ -157,7 +199,18 @@ def test_logging_config_follows_the_settings() -> None:
     quiet = logging_config(make_settings("sqlite://", log_format="text", access_log=False))
     assert quiet["handlers"]["stdout"]["formatter"] == "text"
     assert quiet["loggers"][ACCESS_LOGGER]["level"] == "WARNING"  # access log off
-    assert "%(request_id)s" in quiet["formatters"]["text"]["format"]
+    assert quiet["formatters"]["text"]["()"] is TextLineFormatter
+
+
+def test_text_lines_show_the_request_id_or_a_dash() -> None:
+    formatter = TextLineFormatter()
+    record = logging.LogRecord("soundstream.x", logging.INFO, "f", 1, "hello %s", ("you",), None)
+    request_id.set("rid-9")
+    RequestIdFilter().filter(record)
+    assert formatter.format(record).endswith(" INFO    soundstream.x [rid-9] hello you")
+    request_id.set(None)
+    RequestIdFilter().filter(record)
+    assert formatter.format(record).endswith(" INFO    soundstream.x [-] hello you")
 
 
 # Metrics
@@ -257,6 +310,24 @@ def test_data_version_gauge_follows_writes(client: TestClient, auth: dict[str, s
     assert scrape(client)[("soundstream_data_version", frozenset())] == version
     client.patch(f"{API}/artists/4", json={"name": "Radiohead!"}, headers=auth)
     assert scrape(client)[("soundstream_data_version", frozenset())] == version + 1
+
+
+def test_a_scrape_answers_without_the_data_version_when_the_database_hangs(
+    client: TestClient,
+) -> None:
+    class HangingDatabase:
+        def data_version(self) -> int:
+            time.sleep(1.0)
+            return 1
+
+    collector = client.app.state.metrics.data_version  # type: ignore[attr-defined]
+    collector.database, collector.timeout = HangingDatabase(), 0.1
+    client.get(f"{API}/health")
+    start = time.perf_counter()
+    samples = scrape(client)
+    assert time.perf_counter() - start < 0.9
+    assert ("soundstream_data_version", frozenset()) not in samples
+    assert requests_count(samples, "/api/v1/health", "200") == 1
 
 
 # The real server: `soundstream serve` with two workers
