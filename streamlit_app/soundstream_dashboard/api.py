@@ -61,9 +61,13 @@ def api_url() -> str:
     return os.environ.get(URL_ENV) or DEFAULT_BASE_URL
 
 
+_open_urls: set[str] = set()
+
+
 @st.cache_resource(show_spinner=False)
 def _client(url: str) -> SoundStream:
     # One connection pool per API address, shared by every session of this process.
+    _open_urls.add(url)
     return SoundStream(base_url=url, timeout=TIMEOUT, max_retries=MAX_RETRIES)
 
 
@@ -298,6 +302,15 @@ def connect() -> Api:
     """
     url = api_url()
     return Api(url=url, version=_data_version(url))
+
+
+def disconnect() -> None:
+    """Close the pooled connections of every cached client and forget the clients (a
+    server shutting down waits for open keep-alive connections)."""
+    for url in list(_open_urls):
+        _client(url).close()
+    _open_urls.clear()
+    _client.clear()
 
 
 def forget_data_version() -> None:

@@ -27,6 +27,8 @@ PAGES_DIR = APP_DIR / "app_pages"
 if str(APP_DIR) not in sys.path:
     sys.path.insert(0, str(APP_DIR))
 
+from soundstream_dashboard.api import disconnect  # noqa: E402 - needs the path above
+
 # A page's first run may train the small fixture's recommender in-process and compute the
 # social summary; generous for two busy cores, yet a hang still fails.
 APPTEST_TIMEOUT = 60
@@ -46,6 +48,7 @@ def dashboard_api(
     models = tmp_path_factory.mktemp("dashboard-models")
     with live_server(make_settings(url, recommender_model_dir=models)) as base:
         yield base
+        disconnect()  # or the server's shutdown waits for the pages' keep-alive connections
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ def writable_api(small_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator
     with live_server(make_settings(small_db_url)) as base:
         monkeypatch.setenv("SOUNDSTREAM_URL", base)
         yield base
+        dashboard_api.disconnect()
 
 
 def add_a_listen(base: str) -> None:
