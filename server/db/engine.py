@@ -33,6 +33,12 @@ def create_db_engine(database_url: str, *, busy_timeout_ms: int = 5000, **kwargs
         path = resolve_sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Never make a checkout wait: a request keeps its pooled connection while it waits
+            # for a worker thread (FastAPI runs dependencies, route and serialisation as separate
+            # threadpool hops), so with a capped pool (5 + 10) the threads blocked in checkout and
+            # the requests holding connections wait on each other until the 30 s pool timeout
+            # (benchmarks/load.py, 100 clients). A SQLite connection is only a file handle.
+            kwargs.setdefault("max_overflow", -1)
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
