@@ -19,7 +19,7 @@ from server.graphql.errors import BAD_USER_INPUT, CODES
 from server.graphql.limits import COST_TOO_HIGH, QUERY_TOO_LARGE
 from server.graphql.schema import build_schema
 from tests.conftest import API_KEY, make_settings
-from tests.hardening.conftest import FUZZ_SETTINGS
+from tests.hardening.conftest import FUZZ_ON_POSTGRESQL, FUZZ_ON_SQLITE
 
 schema = schemathesis.graphql.from_dict(build_schema(make_settings("sqlite://")).introspect())
 OUR_CODES = {*CODES.values(), BAD_USER_INPUT, COST_TOO_HIGH, QUERY_TOO_LARGE}
@@ -36,12 +36,26 @@ def unexplained_errors(body: Any) -> list[dict[str, Any]]:
     ]
 
 
-@schema.parametrize()
-@FUZZ_SETTINGS
-def test_field_fails_only_with_our_codes(case: schemathesis.Case, live_url: str) -> None:
-    response = case.call(base_url=f"{live_url}/graphql", headers={"X-API-Key": API_KEY}, timeout=10)
+def check_field(case: schemathesis.Case, base: str) -> None:
+    response = case.call(base_url=f"{base}/graphql", headers={"X-API-Key": API_KEY}, timeout=10)
     assert response.status_code == 200, response.text
     assert unexplained_errors(response.json()) == [], case.body
+
+
+@schema.parametrize()
+@FUZZ_ON_SQLITE
+def test_field_fails_only_with_our_codes_on_sqlite(
+    case: schemathesis.Case, sqlite_live_url: str
+) -> None:
+    check_field(case, sqlite_live_url)
+
+
+@schema.parametrize()
+@FUZZ_ON_POSTGRESQL
+def test_field_fails_only_with_our_codes_on_postgresql(
+    case: schemathesis.Case, postgresql_live_url: str
+) -> None:
+    check_field(case, postgresql_live_url)
 
 
 def test_a_masked_failure_is_unexplained() -> None:

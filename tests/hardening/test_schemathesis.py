@@ -18,22 +18,35 @@ from schemathesis.checks import load_all_checks
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.conftest import API_KEY
-from tests.hardening.conftest import FUZZ_SETTINGS, openapi_document
+from tests.hardening.conftest import FUZZ_ON_POSTGRESQL, FUZZ_ON_SQLITE, openapi_document
 
 load_all_checks()
 schema = schemathesis.openapi.from_dict(openapi_document()).exclude(path="/graphql")
 
 
-def test_the_fuzzed_document_is_the_live_one(live_url: str) -> None:
-    assert httpx.get(f"{live_url}/openapi.json", timeout=10).json() == openapi_document()
+def test_the_fuzzed_document_is_the_live_one(sqlite_live_url: str) -> None:
+    document = httpx.get(f"{sqlite_live_url}/openapi.json", timeout=10).json()
+    assert document == openapi_document()
 
 
-@schema.parametrize()
-@FUZZ_SETTINGS
-def test_operation_conforms(case: schemathesis.Case, live_url: str) -> None:
+def check_operation(case: schemathesis.Case, base: str) -> None:
     case.call_and_validate(
-        base_url=live_url,
+        base_url=base,
         headers={"X-API-Key": API_KEY},
         excluded_checks=[positive_data_acceptance],
         timeout=10,
     )
+
+
+@schema.parametrize()
+@FUZZ_ON_SQLITE
+def test_operation_conforms_on_sqlite(case: schemathesis.Case, sqlite_live_url: str) -> None:
+    check_operation(case, sqlite_live_url)
+
+
+@schema.parametrize()
+@FUZZ_ON_POSTGRESQL
+def test_operation_conforms_on_postgresql(
+    case: schemathesis.Case, postgresql_live_url: str
+) -> None:
+    check_operation(case, postgresql_live_url)
