@@ -42,20 +42,24 @@ def bench_env() -> dict[str, str]:
     return env
 
 
+def console_script(name: str, missing: str) -> str:
+    """A console script beside this interpreter (the project's venv), else on ``PATH``; exit
+    with ``missing`` (what to do about it) when there is none."""
+    beside = Path(sys.executable).parent / name
+    if beside.exists():
+        return str(beside)
+    found = shutil.which(name)
+    if found is None:
+        sys.exit(f"error: `{name}` not found; {missing}")
+    return found
+
+
 def soundstream_exe() -> str:
-    """The ``soundstream`` console script of this interpreter's environment."""
-    return str(Path(sys.executable).parent / "soundstream")
+    return console_script("soundstream", "run with the project's venv (.venv/bin/python)")
 
 
 def datasette_exe() -> str:
-    """Datasette from this environment (the project's dev extra), else from ``PATH``."""
-    exe = Path(sys.executable).parent / "datasette"
-    if exe.exists():
-        return str(exe)
-    found = shutil.which("datasette")
-    if found is None:
-        sys.exit("error: datasette not found; install the dev extra: pip install -e '.[dev]'")
-    return found
+    return console_script("datasette", "install the dev extra: pip install -e '.[dev]'")
 
 
 def ingest(data_dir: Path, database_url: str, env: dict[str, str]) -> None:

@@ -31,6 +31,7 @@ local pending = nil
 local started = 0
 local now_us = nil
 local category_index = {}
+local verifying = false
 
 -- Everything `done` reads from a thread, in ONE flat table: wrk's thread:get pops one value too
 -- many from the thread's Lua stack for every table it copies (and crashes on nested tables), so
@@ -112,9 +113,16 @@ function init(args)
     -- Threads start at different points of the one list, so they do not request the same ids.
     cursor = index * 997 % #prepared
   end
+  -- wrk calls request() once on the first thread right after init, to check what the script
+  -- returns; that request is never sent, so it must not count as sent or lost.
+  verifying = index == 0
 end
 
 function request()
+  if verifying then
+    verifying = false
+    return prepared[cursor % #prepared + 1]
+  end
   cursor = cursor % #prepared + 1
   export.sent = export.sent + 1
   if timed then

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -42,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from _runinfo import describe_run
+from _servers import soundstream_exe
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 BARE_LOAD = Path(__file__).resolve().parent / "_bare_load.py"
@@ -76,19 +76,8 @@ class Variant:
         return min(self.seconds)
 
 
-def soundstream_executable() -> str:
-    """The venv's console script next to this interpreter, so both sides share one Python."""
-    beside = Path(sys.executable).parent / "soundstream"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("soundstream")
-    if found is None:
-        sys.exit("error: `soundstream` not found; run with the project's venv (.venv/bin/python)")
-    return found
-
-
 def ours_command(data_dir: Path) -> Command:
-    exe = soundstream_executable()
+    exe = soundstream_exe()
     return lambda db: [
         exe,
         "ingest",
@@ -196,7 +185,7 @@ def bench_postgres(
         conn = psycopg.connect(conninfo, autocommit=True, connect_timeout=5)
     except psycopg.Error as exc:
         return f"skipped: PostgreSQL not reachable at {admin.render_as_string()}: {exc}"
-    exe = soundstream_executable()
+    exe = soundstream_exe()
     variant = Variant("postgres", "soundstream ingest (PostgreSQL, COPY)", lambda _db: [])
     with conn:
         for rep in range(repeat + 1):  # the first run is an untimed warm-up
