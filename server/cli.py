@@ -382,19 +382,16 @@ def up(
     then serve the API and, beside it, the dashboard."""
     settings = _settings(database_url)
     _prepare(settings, data_dir)
-    from server.dashboard import api_url_for, start_dashboard, stop_dashboard
+    from server.dashboard import api_url_for, dashboard_beside
 
     api_host, api_port = host or settings.host, port or settings.port
-    process = None
-    if dashboard:
-        ui_port = dashboard_port or settings.dashboard_port
-        process = start_dashboard(api_url_for(api_host, api_port), api_host, ui_port)
-        typer.echo(f"dashboard: {api_url_for(api_host, ui_port)}")
-    try:
+    if not dashboard:
         serve(host=api_host, port=api_port, database_url=database_url)
-    finally:
-        if process is not None:
-            stop_dashboard(process)
+        return
+    ui_port = dashboard_port or settings.dashboard_port
+    with dashboard_beside(api_url_for(api_host, api_port), api_host, ui_port):
+        typer.echo(f"dashboard: {api_url_for(api_host, ui_port)}")
+        serve(host=api_host, port=api_port, database_url=database_url)
 
 
 @app.command()

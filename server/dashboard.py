@@ -8,9 +8,13 @@ machine, and a crash or a slow page there never stalls an API worker.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 # The app lives beside the packages in the source tree (and in the Docker image's /app).
 APP_PATH = Path(__file__).resolve().parents[1] / "streamlit_app" / "app.py"
@@ -65,3 +69,24 @@ def stop_dashboard(process: subprocess.Popen[bytes], timeout: float = 10.0) -> N
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def dashboard_beside(api_url: str, host: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
+    """Run the dashboard for as long as the block (the API server) runs.
+
+    uvicorn restores the SIGTERM handler it found and re-raises the signal after a graceful
+    shutdown; with the default handler that kills this process before any `finally` runs and
+    orphans Streamlit. A handler that raises SystemExit instead lets the dashboard be stopped.
+    """
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    process = start_dashboard(api_url, host, port)
+    try:
+        yield process
+    finally:
+        stop_dashboard(process)
+        signal.signal(signal.SIGTERM, previous)

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.conftest import SMALL_DATA
 from tests.server.live import free_port
@@ -90,3 +91,31 @@ def test_up_fetches_the_data_when_missing(archive_server: tuple[str, Path], tmp_
         tables = httpx.get(f"{base}/api/v1/ready").json()["tables"]
     assert tables["user_artists"] == 92834
     assert (tmp_path / "data" / "raw" / "artists.dat").is_file()
+
+
+def _wait_for(url: str, deadline: float) -> httpx.Response:
+    while True:
+        try:
+            response = httpx.get(url, timeout=2)
+            if response.status_code == 200:
+                return response
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, f"{url} never answered"
+        time.sleep(0.2)
+
+
+def test_up_serves_the_dashboard_beside_the_api_and_stops_it(tmp_path: Path) -> None:
+    env = {"LASTFM_DATA_DIR": str(SMALL_DATA), "DATABASE_URL": f"sqlite:///{tmp_path}/ui.db"}
+    dashboard_port = free_port()
+    dashboard = f"http://127.0.0.1:{dashboard_port}"
+    with running_up(env, tmp_path, dashboard_port=dashboard_port) as (_base, process):
+        health = _wait_for(f"{dashboard}/_stcore/health", time.monotonic() + 120)
+        assert health.text == "ok"
+        # The page Streamlit serves is the dashboard's own app shell.
+        assert "<title>Streamlit</title>" in httpx.get(dashboard).text
+    output = process.stdout.read() if process.stdout else ""
+    assert f"dashboard: {dashboard}" in output
+    # Stopping `up` stops the dashboard it started: nothing is left listening.
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"{dashboard}/_stcore/health", timeout=2)
