@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import partial
 
 import strawberry
+from graphql import GraphQLError
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -25,6 +26,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.fastapi import GraphQLRouter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from server.config import Settings
 from server.graphql.context import context_getter
@@ -34,6 +36,22 @@ from server.graphql.mutations import Mutation
 from server.graphql.queries import Query
 from server.graphql.scalars import SCALARS
 from server.observability.graphql import GraphQLMetrics
+
+
+class Schema(strawberry.Schema):
+    """Logs only what needs a developer: an unexpected exception (masked for the client).
+
+    Strawberry logs every error at ERROR with the offending document: a refused attack (a
+    1 MB query, 1,000 aliases) or a mistyped field would flood the logs with client input.
+    Those are the client's errors, answered with a code; they are counted in the metrics.
+    """
+
+    def process_errors(
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,
+    ) -> None:
+        super().process_errors([e for e in errors if should_mask(e)], execution_context)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -59,7 +77,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         partial(QueryCostLimiter, budget=settings.graphql_max_cost),
         partial(MaskErrors, should_mask_error=should_mask),
     ]
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
@@ -73,4 +91,7 @@ def graphql_router(settings: Settings) -> GraphQLRouter[object, None]:
         context_getter=context_getter,
         graphql_ide="graphiql",
         allow_queries_via_get=True,
+        # GraphQL documents itself (schema.graphql, introspection, GraphiQL at /graphql);
+        # the OpenAPI entries Strawberry generates would describe only a 200.
+        include_in_schema=False,
     )

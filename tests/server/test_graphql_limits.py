@@ -154,3 +154,31 @@ def test_query_cost_follows_fragments_and_variables() -> None:
     }
     # users 1 + edges 5 + node 5 + friends 5 + edges 50 + node 50 + id 50
     assert query_cost(operation, fragments, {"n": 5}) == 166
+
+
+def test_refused_documents_are_not_logged_as_errors(
+    tmp_path: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Client mistakes and attacks are answered with a code, not dumped into the error log;
+    an unexpected exception still is logged (and masked for the client)."""
+    from fastapi.testclient import TestClient
+
+    from server.graphql.schema import build_schema
+    from server.main import create_app
+
+    settings = make_settings(f"sqlite:///{tmp_path}/l.db")
+    app = create_app(settings)
+    with TestClient(app) as client, caplog.at_level("DEBUG", logger="strawberry.execution"):
+        huge = "{ user(id: 2) { id } }" + " " * (1 << 20)
+        assert codes(client.post("/graphql", json={"query": huge})) == ["QUERY_TOO_LARGE"]
+        assert client.post("/graphql", json={"query": "{ nosuchfield }"}).json()["errors"]
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+    from graphql import GraphQLError
+
+    caplog.clear()
+    with caplog.at_level("ERROR", logger="strawberry.execution"):
+        build_schema(settings).process_errors(
+            [GraphQLError("boom", original_error=RuntimeError("unexpected"))]
+        )
+    assert [r.levelname for r in caplog.records] == ["ERROR"]
