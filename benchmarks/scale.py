@@ -698,16 +698,43 @@ def parse_args() -> argparse.Namespace:
         "--max-memory-gb", type=float, default=16, help="address-space cap of ingest/training"
     )
     parser.add_argument("--report", action="store_true", help="only print the table and plot")
+    parser.add_argument(
+        "--merge",
+        type=Path,
+        nargs="+",
+        default=None,
+        help="write these runs' results, merged in order, to --json, then report",
+    )
     parser.add_argument("--no-plots", action="store_true")
     args = parser.parse_args()
     args.skip = set(filter(None, args.skip.split(",")))
     return args
 
 
+def merge(paths: list[Path]) -> dict[str, Any]:
+    """Results of several runs in one: later runs override earlier ones cell by cell; a part a
+    later run skipped on purpose (``--skip``: no key at all) is kept from the earlier run."""
+    merged: dict[str, Any] = {"runs": [], "scales": {}, "cells": {}}
+    for path in paths:
+        data = load_results(path)
+        merged["runs"] += data["runs"]
+        for label, info in data["scales"].items():
+            merged["scales"].setdefault(label, {}).update(info)
+        for key, cell in data["cells"].items():
+            earlier = merged["cells"].get(key, {})
+            for part in ("recommender", "ingest"):
+                if part in earlier and part not in cell:
+                    cell[part] = {**earlier[part], "from_run": earlier.get("run")}
+            merged["cells"][key] = cell
+    return merged
+
+
 def main() -> None:
     args = parse_args()
+    if args.merge:
+        save_results(args.json, merge(args.merge))
     results = load_results(args.json)
-    if not args.report:
+    if not args.report and not args.merge:
         require_wrk()
         stop_on_sigterm()
         args.workdir.mkdir(parents=True, exist_ok=True)

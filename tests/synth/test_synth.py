@@ -17,6 +17,9 @@ from server.synth.shape import RealShape, fit_shape
 from server.synth.summary import TOLERANCES, compare, summarise
 from tests.conftest import full_data_dir
 
+# Every test draws from the real dataset's shape.
+pytestmark = pytest.mark.full
+
 DAT_FILES = (
     "artists.dat",
     "tags.dat",
