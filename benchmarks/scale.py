@@ -725,6 +725,12 @@ def merge(paths: list[Path]) -> dict[str, Any]:
             for part in ("recommender", "ingest"):
                 if part in earlier and part not in cell:
                     cell[part] = {**earlier[part], "from_run": earlier.get("run")}
+            for key_, entry in earlier.get("endpoints", {}).items():
+                if isinstance(entry, dict) and key_ not in cell.get("endpoints", {}):
+                    cell.setdefault("endpoints", {})[key_] = {
+                        **entry,
+                        "from_run": earlier.get("run"),
+                    }
             merged["cells"][key] = cell
     return merged
 
