@@ -70,6 +70,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from server.synth.datfiles import read_int_table  # noqa: E402
+from server.synth.summary import compare, summarise  # noqa: E402
 
 DEFAULT_JSON = HERE / "results" / "scale.json"
 DEFAULT_WORKDIR = Path("/tmp/soundstream-scale")
@@ -699,6 +700,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument("--report", action="store_true", help="only print the table and plot")
     parser.add_argument(
+        "--shape",
+        action="store_true",
+        help="only compare the generated datasets' statistics with the real data's",
+    )
+    parser.add_argument(
         "--merge",
         type=Path,
         nargs="+",
@@ -735,8 +741,38 @@ def merge(paths: list[Path]) -> dict[str, Any]:
     return merged
 
 
+def _stat(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
+def shape_table(real: Path, workdir: Path, scales: list[float]) -> str:
+    """The synthetic datasets' summary statistics beside the real data's (tolerances at 1×)."""
+    real_stats = summarise(real)
+    columns = {
+        scale_label(s): summarise(workdir / f"synth-{scale_label(s)}")
+        for s in scales
+        if (workdir / f"synth-{scale_label(s)}" / "synth.json").is_file()
+    }
+    lines = ["| statistic | real | " + " | ".join(columns) + " | tolerance (1×) | 1× within |"]
+    lines.append("|---|---:|" + "---:|" * len(columns) + "---|---|")
+    one = columns.get("1x")
+    verdicts = {row.name: row for row in compare(real_stats, one)} if one else {}
+    for name, value in real_stats.items():
+        row = verdicts.get(name)
+        cells = " | ".join(_stat(stats[name]) for stats in columns.values())
+        held = "-" if row is None or row.holds is None else ("yes" if row.holds else "NO")
+        tolerance = row.tolerance if row else "-"
+        lines.append(f"| {name} | {_stat(value)} | {cells} | {tolerance} | {held} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     args = parse_args()
+    if args.shape:
+        real = (args.data_dir or default_data_dir()).resolve()
+        scales = [float(s) for s in args.scales.split(",")]
+        print(shape_table(real, args.workdir, scales))
+        return
     if args.merge:
         save_results(args.json, merge(args.merge))
     results = load_results(args.json)
