@@ -52,6 +52,22 @@ def create_db_engine(database_url: str, *, busy_timeout_ms: int = 5000, **kwargs
     return create_engine(url, **kwargs)
 
 
+def request_session_limit(engine: Engine) -> int | None:
+    """How many request sessions may be open at once (None: no limit).
+
+    A request session holds its pooled connection across threadpool hops (route, then the
+    response's serialisation), so a capped pool must never be handed out entirely to them:
+    two thirds at most, and the rest stays free for what checks out and returns a connection
+    in one thread (GraphQL's loaders, the data version read), which therefore always
+    progresses. SQLite's pool is uncapped.
+    """
+    max_overflow = getattr(engine.pool, "_max_overflow", -1)
+    size = getattr(engine.pool, "size", lambda: 0)()
+    if is_sqlite(engine) or max_overflow < 0:
+        return None
+    return max(1, (size + max_overflow) * 2 // 3)
+
+
 def _install_sqlite_pragmas(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

@@ -24,7 +24,7 @@ from server.db.session import Database
 from server.errors import DomainError
 from server.graphql.errors import as_graphql_error
 from server.services.cache import ResultCache
-from server.services.writes import write_session
+from server.services.writes import write_session, write_turn
 
 T = TypeVar("T")
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -53,9 +53,10 @@ class Context(BaseContext):
     async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Like `read`, on a writer session (the service commits); domain errors propagate
         so mutations can turn them into typed results."""
-        return await to_thread.run_sync(
-            partial(self._call_raw, partial(write_session, self.database), fn, args, kwargs)
-        )
+        async with write_turn(self.database):
+            return await to_thread.run_sync(
+                partial(self._call_raw, partial(write_session, self.database), fn, args, kwargs)
+            )
 
     @staticmethod
     def _call_raw(factory: SessionFactory, fn: Callable[..., T], args: Any, kwargs: Any) -> T:

@@ -3,18 +3,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Annotated
+from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from server.config import Settings
+from server.db.engine import request_session_limit
 from server.db.session import Database
 from server.errors import ForbiddenError, UnauthenticatedError
-from server.services.writes import write_session
+from server.services.writes import write_session, write_turn
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="Write access key")
 
@@ -29,15 +34,45 @@ def get_database(request: Request) -> Database:
     return database
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with get_database(request).reader() as session:
-        yield session
+_SLOTS: WeakKeyDictionary[
+    asyncio.AbstractEventLoop, WeakKeyDictionary[Engine, asyncio.Semaphore]
+] = WeakKeyDictionary()
 
 
-def get_write_session(request: Request) -> Iterator[Session]:
-    """A session whose transaction takes SQLite's write lock at BEGIN; services commit it."""
-    with write_session(get_database(request)) as session:
-        yield session
+def session_slot(database: Database) -> AbstractAsyncContextManager[object]:
+    """Awaited on the event loop before a request session opens: with a capped pool, more
+    sessions than it can serve would leave threads blocked in checkout while the sessions
+    holding connections wait for a thread (`request_session_limit`)."""
+    limit = request_session_limit(database.engine)
+    if limit is None:
+        return nullcontext()
+    per_loop = _SLOTS.setdefault(asyncio.get_running_loop(), WeakKeyDictionary())
+    return per_loop.setdefault(database.engine, asyncio.Semaphore(limit))
+
+
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    """A reader session for the request.
+
+    Async on purpose: the session is opened and closed on the event loop, and takes its
+    connection at its first statement, in the thread that runs the route. A synchronous
+    dependency would close it in a thread of its own, so the request would hold its pooled
+    connection while it waited for a free worker thread, and under a burst the threads
+    waiting for connections and the requests holding them wait on each other (a deadlock
+    until the pool timeout; tests/hardening/test_burst.py).
+    """
+    database = get_database(request)
+    async with session_slot(database):
+        with database.reader() as session:
+            yield session
+
+
+async def get_write_session(request: Request) -> AsyncIterator[Session]:
+    """A writer session, once this write's turn has come (see `write_turn`); on SQLite its
+    transaction takes the write lock at BEGIN. Services commit it."""
+    database = get_database(request)
+    async with write_turn(database), session_slot(database):
+        with write_session(database) as session:
+            yield session
 
 
 def check_api_key(key: str | None, settings: Settings) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 
 from server.db.meta import get_data_version
-from server.rest.deps import SessionDep
+from server.rest.deps import SessionDep, get_database
 
 
 class NotModifiedError(Exception):
@@ -40,8 +40,15 @@ def etag_matches(header: str | None, etag: str) -> bool:
 
 
 def conditional_get(request: Request, response: Response, session: SessionDep) -> int:
-    """Dependency: set ``ETag``/``X-Data-Version``, or short-circuit with 304."""
-    version = get_data_version(session)
+    """Dependency: set ``ETag``/``X-Data-Version``, or short-circuit with 304.
+
+    The version is read on a connection of its own (`Database.data_version`), not the
+    request's session: the session would otherwise hold a pooled connection from here until
+    the route's thread runs (see `get_session`).
+    """
+    version = get_database(request).data_version()
+    if version is None:  # no schema or no database: let the session report why
+        version = get_data_version(session)
     etag = make_etag(version, request)
     if etag_matches(request.headers.get("If-None-Match"), etag):
         raise NotModifiedError(etag)

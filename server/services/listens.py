@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from server.errors import NotFoundError
+from server.errors import ConflictError, NotFoundError
 from server.repositories import listens as repo
 from server.schemas.listens import ArtistListenerPublic, ListenPublic, ListenSort, UserArtistPublic
 from server.schemas.pagination import Page, PageParams
@@ -89,22 +89,31 @@ def put_listen(
 ) -> tuple[ListenPublic, bool]:
     """Set the user's play count for the artist; ``(listen, created)``.
 
-    404 naming the user or the artist when either does not exist.
+    404 naming the user or the artist when either does not exist. PUT is idempotent, so two
+    clients setting the same new listen at once both succeed: the one whose insert loses the
+    race (PostgreSQL lets both check "absent" first) sets it again as an update.
     """
-    listen = repo.get(session, user_id, artist_id)
-    created = listen is None
-    if listen is None:
+    for attempt in range(2):
+        listen = repo.get(session, user_id, artist_id)
+        if listen is not None:
+            if listen.weight != weight:
+                listen.weight = weight
+                commit_write(session)
+            return ListenPublic(user_id=user_id, artist_id=artist_id, weight=weight), False
         require_user(session, user_id)
         require_artist(session, artist_id)
-        with database_rules_as_domain_errors(
-            session, f"the listen of user {user_id} for artist {artist_id} changed concurrently"
-        ):
-            repo.add(session, user_id=user_id, artist_id=artist_id, weight=weight)
-            commit_write(session)
-    elif listen.weight != weight:
-        listen.weight = weight
-        commit_write(session)
-    return ListenPublic(user_id=user_id, artist_id=artist_id, weight=weight), created
+        try:
+            with database_rules_as_domain_errors(
+                session, f"the listen of user {user_id} for artist {artist_id} changed concurrently"
+            ):
+                repo.add(session, user_id=user_id, artist_id=artist_id, weight=weight)
+                commit_write(session)
+        except ConflictError:
+            if attempt:
+                raise
+            continue  # rolled back: read the row the other writer created, then update it
+        return ListenPublic(user_id=user_id, artist_id=artist_id, weight=weight), True
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def delete_listen(session: Session, user_id: int, artist_id: int) -> None:

@@ -235,11 +235,14 @@ def test_a_page_costs_one_statement_and_the_total_one_whatever_the_page_size(
         with count_statements(engine) as statements:
             search(client, tags="rock,pop,electronic,indie", match="any", limit=limit)
         counts.append(len(statements))
-    # data version (ETag) + tag directory + total + page, for 1 hit or for all 5.
-    assert counts == [4, 4]
+    # The data version (ETag) is read outside the engine on SQLite (Database.data_version),
+    # through it on PostgreSQL.
+    version = 0 if engine.dialect.name == "sqlite" else 1
+    # tag directory + total + page, for 1 hit or for all 5.
+    assert counts == [version + 3, version + 3]
     with count_statements(engine) as statements:
         search(client, tags="rock,pop,electronic,indie", match="any", limit=2, offset=2)
-    assert len(statements) == 2  # version + page: the total is cached per criteria
+    assert len(statements) == version + 1  # the page: the total is cached per criteria
     with count_statements(engine) as statements:
         search(client, tags="rock,pop,electronic,indie", match="any", limit=2, offset=2)
     assert len(statements) <= 1  # the whole page is cached for this data version
