@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.schema import CreateIndex, DropIndex
 
 from server.db import meta
@@ -215,9 +215,46 @@ class SqliteBulkLoad(BulkLoad):
         self._raw.close()
 
 
+def _drop_secondary_structures(conn: Connection) -> list[str]:
+    """Drop the loaded tables' foreign keys and secondary indexes; return the statements that
+    put them back, exactly as the database had them (read from its catalogue).
+
+    COPY into indexed, constrained tables checks every reference and updates every index
+    row by row; building an index once and validating a foreign key in one pass over the
+    table is far cheaper (at 100x the real data the tag assignments' COPY alone took about
+    18 minutes; docs/scaling.md). It all happens inside the load's transaction: a failure
+    rolls the drops back with everything else, and a row breaking a rule fails the rebuild.
+    """
+    rebuild: list[str] = []
+    for table in TABLES:
+        indexes = conn.exec_driver_sql(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+            "WHERE i.schemaname = current_schema() AND i.tablename = %(t)s "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+            "WHERE c.conname = i.indexname AND c.contype IN ('p', 'u'))",
+            {"t": table},
+        ).all()
+        foreign_keys = conn.exec_driver_sql(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = to_regclass(%(t)s) AND contype = 'f'",
+            {"t": f'"{table}"'},
+        ).all()
+        for name, _definition in foreign_keys:
+            conn.exec_driver_sql(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+        for name, _definition in indexes:
+            conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        rebuild += [definition for _name, definition in indexes]
+        rebuild += [
+            f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
+            for name, definition in foreign_keys
+        ]
+    # Indexes first: the parents' primary keys serve the foreign keys' validation.
+    return sorted(rebuild, key=lambda statement: statement.startswith("ALTER"))
+
+
 class PostgresBulkLoad(BulkLoad):
-    """Buffers the tables, then COPYs them in foreign-key order in one transaction
-    (PostgreSQL checks each reference as the row arrives)."""
+    """Buffers the tables, then COPYs them in one transaction into tables stripped of their
+    foreign keys and secondary indexes, which are rebuilt after the load."""
 
     def __init__(self, engine: Engine, progress: Progress | None = None) -> None:
         super().__init__(engine, progress)
@@ -230,6 +267,7 @@ class PostgresBulkLoad(BulkLoad):
         with self.engine.begin() as conn:
             tables = ", ".join(f'"{name}"' for name in TABLES)
             conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY")
+            rebuild = _drop_secondary_structures(conn)
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             for table in TABLES:
                 names = ", ".join(f'"{c}"' for c in COLUMNS[table])
@@ -238,6 +276,9 @@ class PostgresBulkLoad(BulkLoad):
                         copy.write_row(row)
                 self._advanced(table, len(self._rows[table]))
             cursor.close()
+            conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+            for statement in rebuild:
+                conn.exec_driver_sql(statement)
             for table, column in SERIAL_COLUMNS.items():
                 # After COPY with explicit ids, rows created through the API must not collide.
                 conn.exec_driver_sql(

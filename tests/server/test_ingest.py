@@ -346,3 +346,50 @@ def test_timestamps_file_is_used_when_present(tmp_path: Path) -> None:
     ts_report = parsed.files[USER_TAGGED_TIMESTAMPS]
     assert ts_report.read == 2
     assert dict(ts_report.quarantined) == {"no_matching_assignment": 1}
+
+
+CATALOGUE = """
+SELECT 'index', indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()
+UNION ALL
+SELECT 'constraint', conname, pg_get_constraintdef(oid) FROM pg_constraint
+WHERE connamespace = to_regnamespace(current_schema())
+"""
+
+
+def test_postgres_load_rebuilds_every_index_and_foreign_key(
+    new_database_url: Callable[[str, str], str],
+) -> None:
+    """The PostgreSQL load drops foreign keys and secondary indexes around COPY; afterwards
+    the catalogue is exactly what the schema made, and a broken reference fails the load."""
+    from server.db.schema import ensure_schema
+    from server.ingest import loader
+
+    engine = create_db_engine(new_database_url("postgresql", "catalogue"))
+    try:
+        ensure_schema(engine)
+        with engine.connect() as conn:
+            before = sorted(tuple(row) for row in conn.execute(text(CATALOGUE)))
+        run_ingest(engine, SMALL_DATA)
+        with engine.connect() as conn:
+            after = sorted(tuple(row) for row in conn.execute(text(CATALOGUE)))
+        assert after == before
+        assert any(kind == "constraint" and "FOREIGN KEY" in d for kind, _n, d in after)
+        assert any(kind == "index" and name.startswith("ix_") for kind, name, _d in after)
+        loaded = counts(engine)
+
+        original = loader.PostgresBulkLoad.insert
+
+        def dangling(self: loader.PostgresBulkLoad, table: str, rows: object) -> None:
+            original(self, table, rows)  # type: ignore[arg-type]
+            if table == "user_artists":
+                self._rows[table].append((999_999, 1, 5))  # a user that does not exist
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(loader.PostgresBulkLoad, "insert", dangling)
+            with pytest.raises(Exception, match="foreign key"):
+                run_ingest(engine, SMALL_DATA, replace=True)
+        assert counts(engine) == loaded
+        with engine.connect() as conn:
+            assert sorted(tuple(row) for row in conn.execute(text(CATALOGUE))) == before
+    finally:
+        engine.dispose()
