@@ -10,6 +10,7 @@ from sqlalchemy import CursorResult, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from server.db.models import UserFriend
+from server.repositories.inserts import insert_absent
 
 
 def friend_ids_page(session: Session, user_id: int, *, limit: int, offset: int) -> Sequence[int]:
@@ -44,9 +45,11 @@ def stored_directions(session: Session, user_id: int, friend_id: int) -> set[tup
     return {(row.user_id, row.friend_id) for row in session.execute(query)}
 
 
-def add_directions(session: Session, pairs: Sequence[tuple[int, int]]) -> None:
-    session.add_all(UserFriend(user_id=a, friend_id=b) for a, b in pairs)
-    session.flush()
+def add_directions(session: Session, pairs: Sequence[tuple[int, int]]) -> int:
+    """Insert the directions that are absent (a concurrent writer may have added some);
+    the number of rows added."""
+    rows = [{"userID": a, "friendID": b} for a, b in pairs]
+    return insert_absent(session, UserFriend.__table__, rows)  # type: ignore[arg-type]
 
 
 def delete_both(session: Session, user_id: int, friend_id: int) -> int:

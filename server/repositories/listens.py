@@ -14,6 +14,7 @@ from sqlalchemy import CursorResult, Row, delete, func, select
 from sqlalchemy.orm import Session
 
 from server.db.models import Artist, UserArtist
+from server.repositories.inserts import insert_absent
 from server.schemas.listens import ListenSort
 
 _USER_ARTIST_ORDER: dict[ListenSort, tuple[Any, ...]] = {
@@ -69,11 +70,10 @@ def get(session: Session, user_id: int, artist_id: int) -> UserArtist | None:
     return session.get(UserArtist, (user_id, artist_id))
 
 
-def add(session: Session, *, user_id: int, artist_id: int, weight: int) -> UserArtist:
-    listen = UserArtist(user_id=user_id, artist_id=artist_id, weight=weight)
-    session.add(listen)
-    session.flush()
-    return listen
+def add_if_absent(session: Session, *, user_id: int, artist_id: int, weight: int) -> bool:
+    """Insert the listen; False when it exists already (a concurrent writer added it)."""
+    row = {"userID": user_id, "artistID": artist_id, "weight": weight}
+    return insert_absent(session, UserArtist.__table__, [row]) == 1  # type: ignore[arg-type]
 
 
 def delete_one(session: Session, user_id: int, artist_id: int) -> bool:

@@ -48,13 +48,16 @@ def befriend(session: Session, user_id: int, friend_id: int) -> tuple[Friendship
     require_users(session, [user_id, friend_id])
     stored = repo.stored_directions(session, user_id, friend_id)
     missing = [pair for pair in ((user_id, friend_id), (friend_id, user_id)) if pair not in stored]
+    added = 0
     if missing:
         with database_rules_as_domain_errors(
             session, f"the friendship of users {user_id} and {friend_id} changed concurrently"
         ):
-            repo.add_directions(session, missing)
-            commit_write(session)
-    return FriendshipPublic(user_id=user_id, friend_id=friend_id), bool(missing)
+            # Directions a concurrent PUT added meanwhile are skipped, not a conflict.
+            added = repo.add_directions(session, missing)
+            if added:
+                commit_write(session)
+    return FriendshipPublic(user_id=user_id, friend_id=friend_id), bool(added)
 
 
 def unfriend(session: Session, user_id: int, friend_id: int) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from server.errors import ConflictError, NotFoundError
+from server.errors import NotFoundError
 from server.repositories import listens as repo
 from server.schemas.listens import ArtistListenerPublic, ListenPublic, ListenSort, UserArtistPublic
 from server.schemas.pagination import Page, PageParams
@@ -90,30 +90,26 @@ def put_listen(
     """Set the user's play count for the artist; ``(listen, created)``.
 
     404 naming the user or the artist when either does not exist. PUT is idempotent, so two
-    clients setting the same new listen at once both succeed: the one whose insert loses the
-    race (PostgreSQL lets both check "absent" first) sets it again as an update.
+    clients setting the same new listen at once both succeed: the insert skips a row another
+    transaction added first (`insert_absent`), and the value is then set as an update.
     """
-    for attempt in range(2):
-        listen = repo.get(session, user_id, artist_id)
-        if listen is not None:
-            if listen.weight != weight:
-                listen.weight = weight
-                commit_write(session)
-            return ListenPublic(user_id=user_id, artist_id=artist_id, weight=weight), False
+    listen = repo.get(session, user_id, artist_id)
+    if listen is None:
         require_user(session, user_id)
         require_artist(session, artist_id)
-        try:
-            with database_rules_as_domain_errors(
-                session, f"the listen of user {user_id} for artist {artist_id} changed concurrently"
-            ):
-                repo.add(session, user_id=user_id, artist_id=artist_id, weight=weight)
+        with database_rules_as_domain_errors(
+            session, f"the listen of user {user_id} for artist {artist_id} changed concurrently"
+        ):
+            if repo.add_if_absent(session, user_id=user_id, artist_id=artist_id, weight=weight):
                 commit_write(session)
-        except ConflictError:
-            if attempt:
-                raise
-            continue  # rolled back: read the row the other writer created, then update it
-        return ListenPublic(user_id=user_id, artist_id=artist_id, weight=weight), True
-    raise AssertionError("unreachable")  # pragma: no cover
+                return ListenPublic(user_id=user_id, artist_id=artist_id, weight=weight), True
+        listen = repo.get(session, user_id, artist_id)
+        if listen is None:  # added, then deleted again before we could read it
+            raise listen_not_found(user_id, artist_id)
+    if listen.weight != weight:
+        listen.weight = weight
+        commit_write(session)
+    return ListenPublic(user_id=user_id, artist_id=artist_id, weight=weight), False
 
 
 def delete_listen(session: Session, user_id: int, artist_id: int) -> None:

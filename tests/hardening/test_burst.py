@@ -5,7 +5,9 @@ Two deadlocks were found this way. A request that held a pooled connection (or t
 SQLite write turn) while it waited for a worker thread, and threads that waited for that
 connection (or turn) while they held the workers: with 100 clients every thread was blocked
 and the connection holders could never run. Reads and writes now take a connection only in
-the thread that runs the route, and writers queue for their turn on the event loop.
+the thread that runs the route, and writers queue for their turn on the event loop. The
+same burst PUTs each new listen and friendship from several clients at once: an idempotent
+PUT that loses the race to insert still succeeds.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tests.server.live import live_server
 BURST = 120  # three times anyio's 40 worker threads
 ARTISTS = (1, 2, 3, 4, 5, 6, 7, 8)
 USERS = (2, 3, 4, 5)
+NEW_FRIENDS = ((2, 5), (2, 6), (3, 4), (3, 6), (4, 5), (4, 6))  # not friends in the fixture
 
 
 async def burst(base: str) -> list[tuple[str, int]]:
@@ -40,9 +43,17 @@ async def burst(base: str) -> list[tuple[str, int]]:
                 json={"weight": 1000 + i},
                 headers={"X-API-Key": API_KEY},
             )
-            return f"PUT {i}", response.status_code
+            return f"PUT listen {i}", response.status_code
 
-        jobs = [write(i) if i % 2 else read(i) for i in range(BURST)]
+        async def befriend(i: int) -> tuple[str, int]:
+            # Each new friendship is PUT by several clients at once (PUT is idempotent).
+            user, friend = NEW_FRIENDS[(i // 4) % len(NEW_FRIENDS)]
+            response = await client.put(
+                f"/api/v1/users/{user}/friends/{friend}", headers={"X-API-Key": API_KEY}
+            )
+            return f"PUT friend {i}", response.status_code
+
+        jobs = [(read, write, read, befriend)[i % 4](i) for i in range(BURST)]
         return await asyncio.gather(*jobs)
 
 
@@ -53,6 +64,18 @@ def test_a_burst_beyond_the_worker_threads_is_answered(
     with live_server(make_settings(url)) as base:
         answers = asyncio.run(burst(base))
         health = httpx.get(f"{base}/api/v1/health", timeout=10).json()
+        friends = {
+            user: {
+                f["friend_id"]
+                for f in httpx.get(f"{base}/api/v1/users/{user}/friends", timeout=10).json()[
+                    "items"
+                ]
+            }
+            for user in (2, 3, 4, 5, 6)
+        }
     assert [a for a in answers if a[1] >= 300] == []
+    for user, friend in NEW_FRIENDS:  # every acknowledged friendship, in both directions
+        assert friend in friends[user]
+        assert user in friends[friend]
     assert len(answers) == BURST
     assert health == {"status": "ok"}
