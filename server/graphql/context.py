@@ -24,7 +24,6 @@ from server.db.session import Database
 from server.errors import DomainError
 from server.graphql.errors import as_graphql_error
 from server.services.cache import ResultCache
-from server.services.writes import write_session, write_turn
 
 T = TypeVar("T")
 SessionFactory = Callable[[], AbstractContextManager[Session]]
@@ -53,9 +52,9 @@ class Context(BaseContext):
     async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Like `read`, on a writer session (the service commits); domain errors propagate
         so mutations can turn them into typed results."""
-        async with write_turn(self.database):
+        async with self.database.write_turn():
             return await to_thread.run_sync(
-                partial(self._call_raw, partial(write_session, self.database), fn, args, kwargs)
+                partial(self._call_raw, self.database.writer, fn, args, kwargs)
             )
 
     @staticmethod

@@ -3,23 +3,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Annotated
-from weakref import WeakKeyDictionary
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from server.config import Settings
-from server.db.engine import request_session_limit
 from server.db.session import Database
 from server.errors import ForbiddenError, UnauthenticatedError
-from server.services.writes import write_session, write_turn
 
 api_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="Write access key")
 
@@ -34,22 +28,6 @@ def get_database(request: Request) -> Database:
     return database
 
 
-_SLOTS: WeakKeyDictionary[
-    asyncio.AbstractEventLoop, WeakKeyDictionary[Engine, asyncio.Semaphore]
-] = WeakKeyDictionary()
-
-
-def session_slot(database: Database) -> AbstractAsyncContextManager[object]:
-    """Awaited on the event loop before a request session opens: with a capped pool, more
-    sessions than it can serve would leave threads blocked in checkout while the sessions
-    holding connections wait for a thread (`request_session_limit`)."""
-    limit = request_session_limit(database.engine)
-    if limit is None:
-        return nullcontext()
-    per_loop = _SLOTS.setdefault(asyncio.get_running_loop(), WeakKeyDictionary())
-    return per_loop.setdefault(database.engine, asyncio.Semaphore(limit))
-
-
 async def get_session(request: Request) -> AsyncIterator[Session]:
     """A reader session for the request.
 
@@ -61,17 +39,17 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
     until the pool timeout; tests/hardening/test_burst.py).
     """
     database = get_database(request)
-    async with session_slot(database):
+    async with database.session_slot():
         with database.reader() as session:
             yield session
 
 
 async def get_write_session(request: Request) -> AsyncIterator[Session]:
-    """A writer session, once this write's turn has come (see `write_turn`); on SQLite its
-    transaction takes the write lock at BEGIN. Services commit it."""
+    """A writer session, once this write's turn has come (`Database.write_turn`); on SQLite
+    its transaction takes the write lock at BEGIN. Services commit it."""
     database = get_database(request)
-    async with write_turn(database), session_slot(database):
-        with write_session(database) as session:
+    async with database.write_turn(), database.session_slot():
+        with database.writer() as session:
             yield session
 
 
