@@ -9,10 +9,12 @@ production. Secondary indexes are named for the query that uses them.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Connection,
     DateTime,
     ForeignKey,
     Index,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -131,6 +134,49 @@ class UserFriend(Base):
     friend_id: Mapped[int] = mapped_column(
         "friendID", ForeignKey("users.userID", ondelete="CASCADE"), primary_key=True
     )
+
+
+class ArtistStats(Base):
+    """Plays and listeners of an artist with at least one listen, kept by triggers
+    (`server.db.summaries`): an artist's popularity is read, never summed per request."""
+
+    __tablename__ = "artist_stats"
+    __table_args__ = (
+        # charts and "by plays" orders: the top of the catalogue is an index walk.
+        Index("ix_artist_stats_plays", "plays", "artistID"),
+        Index("ix_artist_stats_listeners", "listeners", "artistID"),
+        SQLITE_CLUSTERED,
+    )
+
+    artist_id: Mapped[int] = mapped_column("artistID", Integer, primary_key=True)
+    plays: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    listeners: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class ArtistTagCount(Base):
+    """How many times a tag was assigned to an artist (rows with at least one), kept by
+    triggers (`server.db.summaries`)."""
+
+    __tablename__ = "artist_tag_counts"
+    __table_args__ = (
+        # artist -> its most used tags: GraphQL topTags, GET /artists/{id}/tags.
+        Index("ix_artist_tag_counts_artist_rank", "artistID", "assignments"),
+        # tag -> artists, most tagged first: the tag filters of the search, a tag's artists.
+        Index("ix_artist_tag_counts_tag_rank", "tagID", "assignments", "artistID"),
+        SQLITE_CLUSTERED,
+    )
+
+    artist_id: Mapped[int] = mapped_column("artistID", Integer, primary_key=True)
+    tag_id: Mapped[int] = mapped_column("tagID", Integer, primary_key=True)
+    assignments: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+@event.listens_for(Base.metadata, "after_create")
+def _install_summary_triggers(_target: MetaData, connection: Connection, **_kw: Any) -> None:
+    """``create_all`` (a brand-new database) gets the triggers the migrations install."""
+    from server.db import summaries
+
+    summaries.create_triggers(connection)
 
 
 class Meta(Base):

@@ -5,6 +5,8 @@ and each table's are rebuilt once its rows are in (SQLite DDL is transactional, 
 rolls all of it back).
 PostgreSQL: ``COPY ... FROM STDIN`` through psycopg 3 in foreign-key order, then the id
 sequences are moved past the loaded ids.
+Both: the summary tables' triggers are dropped for the load, the tallies rebuilt from the
+loaded rows with one aggregate each, and the triggers put back (`server.db.summaries`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.schema import CreateIndex, DropIndex
 
-from server.db import meta
+from server.db import meta, summaries
 from server.db.models import Base
 from server.ingest.readers import ParsedData
 
@@ -161,7 +163,9 @@ class SqliteBulkLoad(BulkLoad):
         self._journal = db.execute("PRAGMA journal_mode").fetchone()[0]
         db.execute("PRAGMA journal_mode=DELETE")
         db.execute("BEGIN IMMEDIATE")
-        for table in reversed(TABLES):
+        for statement in summaries.drop_statements("sqlite"):
+            db.execute(statement)
+        for table in (*summaries.SUMMARY_TABLES, *reversed(TABLES)):
             db.execute(f'DELETE FROM "{table}"')
             for index in Base.metadata.tables[table].indexes:
                 db.execute(self._ddl(DropIndex(index, if_exists=True)))
@@ -187,6 +191,12 @@ class SqliteBulkLoad(BulkLoad):
         for table in TABLES:
             if table not in INDEX_EARLY:
                 self._index(table)
+        for statement in summaries.REBUILD_STATEMENTS:
+            db.execute(statement)
+        for table in summaries.SUMMARY_TABLES:
+            self._index(table)
+        for statement in summaries.create_statements("sqlite"):
+            db.execute(statement)
         upsert = (
             "INSERT INTO meta (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
@@ -215,7 +225,7 @@ class SqliteBulkLoad(BulkLoad):
         self._raw.close()
 
 
-def _drop_secondary_structures(conn: Connection) -> list[str]:
+def _drop_secondary_structures(conn: Connection, tables: Sequence[str]) -> list[str]:
     """Drop the loaded tables' foreign keys and secondary indexes; return the statements that
     put them back, exactly as the database had them (read from its catalogue).
 
@@ -226,7 +236,7 @@ def _drop_secondary_structures(conn: Connection) -> list[str]:
     rolls the drops back with everything else, and a row breaking a rule fails the rebuild.
     """
     rebuild: list[str] = []
-    for table in TABLES:
+    for table in tables:
         indexes = conn.exec_driver_sql(
             "SELECT i.indexname, i.indexdef FROM pg_indexes i "
             "WHERE i.schemaname = current_schema() AND i.tablename = %(t)s "
@@ -265,9 +275,12 @@ class PostgresBulkLoad(BulkLoad):
 
     def commit(self, facts: dict[str, str]) -> int:
         with self.engine.begin() as conn:
-            tables = ", ".join(f'"{name}"' for name in TABLES)
+            for statement in summaries.drop_statements("postgresql"):
+                conn.exec_driver_sql(statement)
+            every = (*TABLES, *summaries.SUMMARY_TABLES)
+            tables = ", ".join(f'"{name}"' for name in every)
             conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY")
-            rebuild = _drop_secondary_structures(conn)
+            rebuild = _drop_secondary_structures(conn, every)
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             for table in TABLES:
                 names = ", ".join(f'"{c}"' for c in COLUMNS[table])
@@ -277,6 +290,7 @@ class PostgresBulkLoad(BulkLoad):
                 self._advanced(table, len(self._rows[table]))
             cursor.close()
             conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
+            summaries.rebuild(conn)
             for statement in rebuild:
                 conn.exec_driver_sql(statement)
             for table, column in SERIAL_COLUMNS.items():
@@ -289,12 +303,13 @@ class PostgresBulkLoad(BulkLoad):
                 meta.set_meta(conn, key, value)
             version = meta.bump_data_version(conn)
             meta.set_meta(conn, meta.INGESTED_DATA_VERSION, str(version))
+            summaries.create_triggers(conn)
         self.committed = True
         # Fresh statistics and visibility map: without them the planner guesses and the
         # listens index cannot answer index-only until autovacuum gets round to it (measured:
         # about 2x slower search queries right after an ingest).
         with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for table in TABLES:
+            for table in (*TABLES, *summaries.SUMMARY_TABLES):
                 conn.exec_driver_sql(f'VACUUM (ANALYZE) "{table}"')
         return version
 

@@ -1,0 +1,193 @@
+"""The summary tables (`server.db.summaries`) equal a fresh GROUP BY of their sources after
+an ingest, after every kind of write the API makes (cascades included), after plain SQL, and
+after the migration that introduces them — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from server.db import summaries
+from server.db.engine import create_db_engine
+from server.db.migrate import upgrade
+from server.ingest.service import run_ingest
+from tests.conftest import SMALL_DATA
+from tests.server.conftest import API
+
+
+def drift(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return summaries.drift(conn)
+
+
+def stats(engine: Engine, artist_id: int) -> tuple[int, int] | None:
+    with engine.connect() as conn:
+        row = conn.execute(
+            text('SELECT plays, listeners FROM artist_stats WHERE "artistID" = :a'),
+            {"a": artist_id},
+        ).one_or_none()
+    return None if row is None else (int(row[0]), int(row[1]))
+
+
+def tag_count(engine: Engine, artist_id: int, tag_id: int) -> int | None:
+    with engine.connect() as conn:
+        value = conn.execute(
+            text(
+                'SELECT assignments FROM artist_tag_counts WHERE "artistID" = :a AND "tagID" = :t'
+            ),
+            {"a": artist_id, "t": tag_id},
+        ).scalar_one_or_none()
+    return None if value is None else int(value)
+
+
+CLEAN = {"artist_stats": 0, "artist_tag_counts": 0}
+
+
+def test_ingest_fills_the_summaries(engine: Engine) -> None:
+    assert drift(engine) == CLEAN
+    # tests/fixtures/small: Radiohead (4) has listens 1000 (user 2) + others; rock (1) twice.
+    with engine.connect() as conn:
+        expected = conn.execute(
+            text('SELECT SUM(weight), COUNT(*) FROM user_artists WHERE "artistID" = 4')
+        ).one()
+    assert stats(engine, 4) == (int(expected[0]), int(expected[1]))
+    assert tag_count(engine, 4, 1) == 2
+
+
+def test_listen_writes_keep_artist_stats(
+    client: TestClient, engine: Engine, auth: dict[str, str]
+) -> None:
+    before = stats(engine, 8)
+    plays, listeners = before or (0, 0)
+    assert client.put(f"{API}/users/6/artists/8", json={"weight": 7}, headers=auth).is_success
+    assert stats(engine, 8) == (plays + 7, listeners + 1)
+    assert client.put(f"{API}/users/6/artists/8", json={"weight": 10}, headers=auth).is_success
+    assert stats(engine, 8) == (plays + 10, listeners + 1)
+    assert client.delete(f"{API}/users/6/artists/8", headers=auth).status_code == 204
+    assert stats(engine, 8) == before
+    assert drift(engine) == CLEAN
+
+
+def test_an_artists_last_listener_leaves_no_row(
+    client: TestClient, engine: Engine, auth: dict[str, str]
+) -> None:
+    created = client.post(f"{API}/artists", json={"name": "Nobody Yet"}, headers=auth).json()
+    artist_id = int(created["id"])
+    assert stats(engine, artist_id) is None
+    client.put(f"{API}/users/2/artists/{artist_id}", json={"weight": 3}, headers=auth)
+    assert stats(engine, artist_id) == (3, 1)
+    client.delete(f"{API}/users/2/artists/{artist_id}", headers=auth)
+    assert stats(engine, artist_id) is None
+    body = client.get(f"{API}/artists/{artist_id}").json()
+    assert (body.get("plays", 0), body.get("listeners", 0)) == (0, 0)
+
+
+def test_tag_assignment_writes_keep_counts(
+    client: TestClient, engine: Engine, auth: dict[str, str]
+) -> None:
+    assert tag_count(engine, 4, 1) == 2
+    response = client.post(
+        f"{API}/users/6/tag-assignments", json={"artist_id": 4, "tag_id": 1}, headers=auth
+    )
+    assert response.status_code == 201
+    assert tag_count(engine, 4, 1) == 3
+    assert client.delete(f"{API}/users/6/tag-assignments/4/1", headers=auth).status_code == 204
+    assert tag_count(engine, 4, 1) == 2
+    assert client.delete(f"{API}/users/2/tag-assignments/4/6", headers=auth).status_code == 204
+    assert tag_count(engine, 4, 6) is None
+    assert drift(engine) == CLEAN
+
+
+@pytest.mark.parametrize("path", ["/users/2", "/artists/4", "/tags/1"])
+def test_cascading_deletes_keep_summaries(
+    client: TestClient, engine: Engine, auth: dict[str, str], path: str
+) -> None:
+    assert client.delete(f"{API}{path}", headers=auth).status_code == 204
+    assert drift(engine) == CLEAN
+    if path == "/artists/4":
+        assert stats(engine, 4) is None
+        assert tag_count(engine, 4, 1) is None
+    if path == "/tags/1":
+        assert tag_count(engine, 4, 1) is None
+
+
+def test_plain_sql_is_followed(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text('UPDATE user_artists SET weight = weight + 1 WHERE "userID" = 2'))
+        conn.execute(
+            text('UPDATE user_artists SET "artistID" = 8 WHERE "userID" = 3 AND "artistID" = 7')
+        )
+        conn.execute(text('UPDATE user_taggedartists SET "tagID" = 7 WHERE "userID" = 3'))
+        conn.execute(text('DELETE FROM user_taggedartists WHERE "userID" = 2'))
+    assert drift(engine) == CLEAN
+
+
+def test_postgres_truncate_empties_the_summaries(
+    new_database_url: Callable[[str, str], str],
+) -> None:
+    """TRUNCATE fires no row trigger; a statement trigger follows it (SQLite has none)."""
+    url = new_database_url("postgresql", "summary_truncate")
+    engine = create_db_engine(url)
+    try:
+        run_ingest(engine, SMALL_DATA)
+        with engine.begin() as conn:
+            conn.execute(text("TRUNCATE user_artists, user_taggedartists"))
+        assert drift(engine) == CLEAN
+        with engine.connect() as conn:
+            left = conn.execute(text("SELECT COUNT(*) FROM artist_tag_counts")).scalar_one()
+        assert left == 0
+    finally:
+        engine.dispose()
+
+
+def test_the_migration_backfills_an_existing_database(
+    backend: str, new_database_url: Callable[[str, str], str]
+) -> None:
+    url = new_database_url(backend, "summary_migrate")
+    upgrade(url, "0001")
+    engine = create_db_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text('INSERT INTO users ("userID") VALUES (1), (2)'))
+            conn.execute(text("INSERT INTO artists (id, name) VALUES (10, 'a'), (11, 'b')"))
+            conn.execute(text('INSERT INTO tags ("tagID", "tagValue") VALUES (5, \'x\')'))
+            conn.execute(
+                text(
+                    'INSERT INTO user_artists ("userID", "artistID", weight) '
+                    "VALUES (1, 10, 4), (2, 10, 6), (2, 11, 1)"
+                )
+            )
+            conn.execute(
+                text(
+                    'INSERT INTO user_taggedartists ("userID", "artistID", "tagID", "timestamp") '
+                    "VALUES (1, 10, 5, 1), (2, 10, 5, 2)"
+                )
+            )
+        upgrade(url)
+        assert stats(engine, 10) == (10, 2)
+        assert stats(engine, 11) == (1, 1)
+        assert tag_count(engine, 10, 5) == 2
+        with engine.begin() as conn:
+            conn.execute(text('DELETE FROM user_artists WHERE "artistID" = 11'))
+        assert stats(engine, 11) is None
+        assert drift(engine) == CLEAN
+    finally:
+        engine.dispose()
+
+
+def test_reingest_rebuilds_and_keeps_triggers(small_db_url: str) -> None:
+    engine = create_db_engine(small_db_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM artist_stats"))  # drifted on purpose
+        assert drift(engine)["artist_stats"] > 0
+        run_ingest(engine, SMALL_DATA, replace=True)
+        assert drift(engine) == CLEAN
+        with engine.begin() as conn:
+            conn.execute(text('UPDATE user_artists SET weight = weight * 2 WHERE "artistID" = 4'))
+        assert drift(engine) == CLEAN
+    finally:
+        engine.dispose()
