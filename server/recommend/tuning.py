@@ -2,10 +2,11 @@
 
 Scoring all 17,632 artists for every validation user once per weight setting would cost ~1 s
 a setting. Instead each user's *candidates* are collected once — the union of every
-component's top ``per_component`` artists, with and without the strongest popularity penalty
-tried — and settings are compared on those few hundred artists per user (~20 ms a setting).
-A blend's top 10 is almost always inside that union (an artist outside every component's
-top 100 would need a large lead from the others to reach it).
+component's top ``per_component`` positive-scored artists, with and without the strongest
+popularity penalty tried, and the most listened artists (where ties fall) — and settings are
+compared on those few hundred artists per user (~20 ms a setting). A blend's top 10 is
+almost always inside that union (an artist outside every component's top 100 would need a
+large lead from the others to reach it).
 
 The search is coordinate ascent over small grids, from the current weights: for each weight
 in turn, try every grid value with the others fixed and keep the best; repeat until a round
@@ -26,6 +27,7 @@ import numpy.typing as npt
 from server.recommend.data import FloatArray, IntArray, Interactions, UserRows
 from server.recommend.hybrid import COMPONENTS, BlendWeights, HybridModel
 from server.recommend.metrics import discounts
+from server.recommend.models import most_listened
 
 GRID: dict[str, tuple[float, ...]] = {
     "als": (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0),
@@ -37,6 +39,10 @@ GRID: dict[str, tuple[float, ...]] = {
 PER_COMPONENT = 100
 MAX_ROUNDS = 4
 BATCH_USERS = 256
+BATCH_CELLS = 4_500_000
+"""Users × artists scored per batch while collecting candidates (256 users of the real
+17,632 artists): at 100× (327,020 artists) 13 users, not 256 — a batch of 256 would hold
+several 335 MB matrices at once."""
 DEFAULT_MIN_COVERAGE_SHARE = 0.115
 """The coverage floor as a share of the catalogue: 0.115 × 17,632 ≈ 2,028 artists on the full
 data, just above the issue's 2,000 (validation users are the same people as test users)."""
@@ -76,27 +82,39 @@ def collect_candidates(
     held_out: Mapping[int, IntArray],
     *,
     per_component: int = PER_COMPONENT,
-    batch: int = BATCH_USERS,
+    batch: int | None = None,
 ) -> Candidates:
-    """Score the validation users once with every component and keep their candidates."""
+    """Score the validation users once with every component and keep their candidates.
+
+    A user's candidates: each component's ``per_component`` best *positive* unknown artists,
+    with and without the strongest popularity penalty tried, plus the ``per_component`` most
+    listened artists (what a blend's ties fall back to, as in the full ranking). Artists no
+    component scores above zero tie at the bottom of every blend: they can only enter a top
+    10 through that popularity fallback. ``batch`` users are scored at a time (default: as
+    many as keep one score matrix near `BATCH_CELLS` cells).
+    """
     users = np.asarray(sorted(held_out), dtype=np.int64)
+    n_artists = model.n_artists
+    if batch is None:
+        batch = max(1, min(BATCH_USERS, BATCH_CELLS // max(n_artists, 1)))
     strongest = max(GRID["popularity_penalty"])
     discount = model.popularity_discount(strongest)
+    popular = most_listened(model.listeners, per_component)
     per_user: list[npt.NDArray[np.int64]] = []
     values: dict[str, list[FloatArray]] = {name: [] for name in COMPONENTS}
     for start in range(0, len(users), batch):
         chunk = users[start : start + batch]
         scores = model.components(UserRows.of(train, chunk))
         known = scores.known.toarray()
-        picks = []
+        picks = [np.broadcast_to(popular, (len(chunk), len(popular)))]
         for name in COMPONENTS:
-            for matrix in (scores.scaled[name], scores.scaled[name] / discount):
-                masked = np.where(known, -np.inf, matrix)
-                c = min(per_component, masked.shape[1])
-                picks.append(np.argpartition(-masked, c - 1, axis=1)[:, :c])
+            matrix = scores.scaled[name]
+            picks.append(top_positive(matrix, known, per_component))
+            picks.append(top_positive(matrix / discount, known, per_component))
         stacked = np.concatenate(picks, axis=1)
         for row in range(len(chunk)):
             found = np.unique(stacked[row])
+            found = found[found >= 0]
             per_user.append(found[~known[row, found]])
         for name in COMPONENTS:
             values[name].extend(
@@ -118,6 +136,29 @@ def collect_candidates(
         n_relevant=np.asarray([len(held_out[int(u)]) for u in users], dtype=np.int64),
         listeners=np.maximum(model.listeners[safe], 1).astype(np.float32),
     )
+
+
+def top_positive(
+    scores: FloatArray, known: npt.NDArray[np.bool_], count: int
+) -> npt.NDArray[np.int64]:
+    """Per row, the columns of the ``count`` largest positive scores that are not ``known``,
+    in no particular order; ``-1`` fills a row with fewer.
+
+    Why not a plain ``argpartition``: component rows are mostly exact zeros (EASE scores
+    4,096 artists, social a few hundred), and numpy's introselect slows down up to 20× on
+    such runs of ties (0.5 s instead of 0.03 s for 256 × 17,632). Every non-candidate is
+    given its own negative value first (distinct, below any positive score), so there are no
+    ties left to choke on.
+    """
+    n_rows, n_cols = scores.shape
+    c = min(count, n_cols)
+    if c <= 0 or n_rows == 0:
+        return np.full((n_rows, max(c, 0)), -1, dtype=np.int64)
+    ramp = -1.0 - np.arange(n_cols, dtype=np.float32) / np.float32(n_cols)
+    keyed = np.where((scores > 0) & ~known, scores, ramp)
+    top = np.argpartition(keyed, n_cols - c, axis=1)[:, n_cols - c :]
+    positive = np.take_along_axis(keyed, top, axis=1) > 0
+    return np.where(positive, top, -1).astype(np.int64)
 
 
 def _pad(rows: Sequence[FloatArray], width: int) -> FloatArray:

@@ -99,3 +99,63 @@ def test_hybrid_recommends_inside_the_users_genre(world: Interactions) -> None:
         for a in top[u]
     ]
     assert np.mean(same) > 0.9
+
+
+def test_als_keeps_factors_for_the_most_listened_artists_only(world: Interactions) -> None:
+    model = ALS(8, 1.0, iterations=3, max_items=12)
+    model.fit(world)
+
+    listeners = world.listeners()
+    kept = model.items
+    assert len(kept) == 12 == len(model.item_factors)
+    assert listeners[kept].min() >= np.delete(listeners, kept).max()
+    scores = model.score(UserRows.of(world, [0, 1]))
+    assert scores.shape == (2, world.n_artists)
+    assert np.all(scores[:, np.delete(np.arange(world.n_artists), kept)] == 0)
+    assert np.any(scores[:, kept] != 0)
+
+
+def test_als_fold_in_ignores_artists_without_factors(world: Interactions) -> None:
+    model = ALS(8, 1.0, 2.0, iterations=3, max_items=12)
+    model.fit(world)
+    rows = UserRows.of(world, [4])
+
+    x = model.user_factors(rows)[0]
+
+    y = model.item_factors.astype(np.float64)
+    mine = rows.plays.indices
+    on_kept = np.isin(model.items, mine)
+    c = 2.0 * np.log1p(rows.plays[:, model.items[on_kept]].toarray()[0])
+    yu = y[on_kept]
+    a = y.T @ y + np.eye(8) + (yu.T * (c - 1)) @ yu
+    assert np.allclose(a @ x, yu.T @ c, atol=1e-8)
+
+
+def test_a_warm_als_fit_starts_from_the_earlier_factors(world: Interactions) -> None:
+    first = ALS(8, 1.0, iterations=4)
+    first.fit(world)
+    warm = ALS(8, 1.0, iterations=4)
+
+    warm.fit(world, warm_start=first, iterations=0)  # no iteration: the start is the result
+
+    assert np.array_equal(warm.item_factors, first.item_factors)
+
+
+def test_a_warm_als_fit_gives_new_artists_small_random_factors(world: Interactions) -> None:
+    first = ALS(8, 1.0, iterations=4, max_items=12)
+    first.fit(world)
+    warm = ALS(8, 1.0, iterations=4, max_items=20)
+
+    warm.fit(world, warm_start=first, iterations=0)
+
+    shared = np.isin(warm.items, first.items)
+    assert np.array_equal(warm.item_factors[shared], first.item_factors)
+    assert np.all((warm.item_factors[~shared] >= 0) & (warm.item_factors[~shared] < 0.01))
+
+
+def test_a_warm_start_with_other_factors_is_ignored(world: Interactions) -> None:
+    first = ALS(4, 1.0, iterations=2)
+    first.fit(world)
+
+    assert first.start_factors(first.items, 10_000, 4, seed=0) is None
+    assert first.start_factors(first.items, world.n_users + world.n_tags, 8, seed=0) is None

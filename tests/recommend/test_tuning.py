@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import server.recommend.training as training
@@ -11,7 +12,7 @@ from server.recommend.hybrid import BlendWeights, HybridModel, top_k
 from server.recommend.metrics import catalogue_coverage, user_metrics
 from server.recommend.split import holdout_split
 from server.recommend.training import train_hybrid
-from server.recommend.tuning import collect_candidates, evaluate_blend, tune_blend
+from server.recommend.tuning import collect_candidates, evaluate_blend, top_positive, tune_blend
 
 
 def test_candidate_ndcg_equals_the_full_ranking_ndcg(world: Interactions) -> None:
@@ -89,3 +90,42 @@ def test_evaluation_runs_every_model_on_every_seed(world: Interactions) -> None:
     assert table.count("\n") == len(MODELS) + 1
     assert "| hybrid |" in table
     assert "±" in table
+
+
+def test_top_positive_skips_known_and_non_positive_scores() -> None:
+    scores = np.array(
+        [[0.0, 0.9, 0.0, 0.5, -1.0, 0.7], [0.0, 0.0, 0.0, 0.0, 0.0, 0.2]], dtype=np.float32
+    )
+    known = np.array([[0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0]], dtype=bool)
+
+    top = top_positive(scores, known, 2)
+
+    assert sorted(top[0].tolist()) == [3, 5]  # 0.9 is known
+    assert sorted(top[1].tolist()) == [-1, 5]  # one positive score only
+
+
+def test_top_positive_finds_the_best_among_many_ties() -> None:
+    scores = np.zeros((3, 5000), dtype=np.float32)
+    scores[:, 4321] = 0.5
+    scores[:, 17] = 0.25
+
+    top = top_positive(scores, np.zeros(scores.shape, dtype=bool), 100)
+
+    assert top.shape == (3, 100)
+    for row in top:
+        assert sorted(row[row >= 0].tolist()) == [17, 4321]
+
+
+def test_candidates_include_the_most_listened_artists(world: Interactions) -> None:
+    split = holdout_split(world, seed=11)
+    model = HybridModel()
+    model.fit(split.train)
+
+    candidates = collect_candidates(model, split.train, split.held_out, per_component=5)
+
+    popular = set(np.argsort(-model.listeners, kind="stable")[:5].tolist())
+    for row, user in enumerate(split.users):
+        known = set(split.train.plays[int(user)].indices.tolist())
+        found = set(candidates.items[row][candidates.items[row] >= 0].tolist())
+        assert popular - known <= found
+        assert not found & known
