@@ -48,6 +48,12 @@ def _csr(
     return matrix
 
 
+def _int_rows(rows: Iterable[tuple[int, ...]] | IntArray, width: int) -> IntArray:
+    if isinstance(rows, np.ndarray):
+        return np.asarray(rows, dtype=np.int64).reshape(-1, width)
+    return np.array(list(rows), dtype=np.int64).reshape(-1, width)
+
+
 @dataclass(frozen=True, slots=True)
 class Interactions:
     """Users, artists and tags with what connects them, as index-based sparse matrices.
@@ -83,11 +89,14 @@ class Interactions:
         user_ids: Iterable[int],
         artist_ids: Iterable[int],
         tag_ids: Iterable[int],
-        listens: Iterable[ListenRow],
-        friendships: Iterable[FriendRow],
-        tag_assignments: Iterable[TagAssignmentRow],
+        listens: Iterable[ListenRow] | IntArray,
+        friendships: Iterable[FriendRow] | IntArray,
+        tag_assignments: Iterable[TagAssignmentRow] | IntArray,
     ) -> Interactions:
         """Build the matrices; rows naming ids outside the given id lists are dropped.
+
+        Row collections may be n × width int arrays (what the repository reads: no tuple
+        per row) or any iterable of tuples (tests, the ``.dat`` readers).
 
         The database's foreign keys make such rows impossible there; the files may hold some
         (390 artist ids in tag assignments), and dropping them is what ingest does too.
@@ -95,9 +104,9 @@ class Interactions:
         users = np.unique(np.fromiter(user_ids, dtype=np.int64))
         artists = np.unique(np.fromiter(artist_ids, dtype=np.int64))
         tags = np.unique(np.fromiter(tag_ids, dtype=np.int64))
-        listen_arr = np.array(list(listens), dtype=np.int64).reshape(-1, 3)
-        friend_arr = np.array(list(friendships), dtype=np.int64).reshape(-1, 2)
-        tag_arr = np.array(list(tag_assignments), dtype=np.int64).reshape(-1, 3)
+        listen_arr = _int_rows(listens, 3)
+        friend_arr = _int_rows(friendships, 2)
+        tag_arr = _int_rows(tag_assignments, 3)
 
         u, u_ok = index_of(users, listen_arr[:, 0])
         a, a_ok = index_of(artists, listen_arr[:, 1])

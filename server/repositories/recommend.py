@@ -8,12 +8,18 @@ plus the names of the artists and tags it returns.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Collection
+from typing import Any
 
-from sqlalchemy import func, select
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import BigInteger, Select, cast, func, select
 from sqlalchemy.orm import Session
 
 from server.db.models import Artist, Tag, User, UserArtist, UserFriend, UserTaggedArtist
+
+IntMatrix = npt.NDArray[np.int64]
 
 # --- training --------------------------------------------------------------------------------
 
@@ -30,22 +36,83 @@ def tag_ids(session: Session) -> list[int]:
     return [int(t) for t in session.scalars(select(Tag.id).order_by(Tag.id))]
 
 
-def listen_rows(session: Session) -> list[tuple[int, int, int]]:
-    """Every ``(userID, artistID, weight)``; weights are play counts."""
-    stmt = select(UserArtist.user_id, UserArtist.artist_id, UserArtist.weight)
-    return [(int(u), int(a), int(w)) for u, a, w in session.execute(stmt)]
+def listen_rows(session: Session) -> IntMatrix:
+    """Every ``(userID, artistID, weight)`` as an n × 3 array; weights are play counts."""
+    return _int_matrix(session, select(UserArtist.user_id, UserArtist.artist_id, UserArtist.weight))
 
 
-def friendship_rows(session: Session) -> list[tuple[int, int]]:
-    """Every stored ``(userID, friendID)`` (both directions of each friendship)."""
-    stmt = select(UserFriend.user_id, UserFriend.friend_id)
-    return [(int(u), int(f)) for u, f in session.execute(stmt)]
+def friendship_rows(session: Session) -> IntMatrix:
+    """Every stored ``(userID, friendID)`` (both directions of each friendship), n × 2."""
+    return _int_matrix(session, select(UserFriend.user_id, UserFriend.friend_id))
 
 
-def tag_assignment_rows(session: Session) -> list[tuple[int, int, int]]:
-    """``(userID, artistID, tagID)`` of every assignment (timestamps dropped)."""
-    stmt = select(UserTaggedArtist.user_id, UserTaggedArtist.artist_id, UserTaggedArtist.tag_id)
-    return [(int(u), int(a), int(t)) for u, a, t in session.execute(stmt)]
+def tag_assignment_rows(session: Session) -> IntMatrix:
+    """``(userID, artistID, tagID)`` of every assignment (timestamps dropped), n × 3."""
+    return _int_matrix(
+        session,
+        select(UserTaggedArtist.user_id, UserTaggedArtist.artist_id, UserTaggedArtist.tag_id),
+    )
+
+
+def _int_matrix(session: Session, query: Select[*tuple[Any, ...]]) -> IntMatrix:
+    """The rows of ``query`` (integer columns, no NULLs) as an int64 array, read in the
+    session's transaction.
+
+    Why not ``session.execute``: at 100× the real data these are 28 M rows, and a Python
+    tuple (and a SQLAlchemy ``Row``) per row is most of the read — and a list of 18.6 M
+    3-tuples is ~3 GB before numpy copies it. PostgreSQL sends the rows as one binary
+    ``COPY`` that numpy reads in place; SQLite's driver cursor is flattened straight into
+    the array (no ``Row`` objects, no list). 10× data, 1.87 M tag assignments from SQLite:
+    2–3 s instead of 8–10 s.
+    """
+    width = len(query.selected_columns)
+    conn = session.connection()
+    columns = [cast(column, BigInteger) for column in query.selected_columns]
+    stmt = query.with_only_columns(*columns)
+    sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    driver = conn.connection.driver_connection
+    if driver is None:
+        raise RuntimeError("no driver connection behind the session")
+    if conn.dialect.name == "postgresql":
+        return _copy_binary_int8(driver, sql, width)
+    cursor = driver.cursor()
+    try:
+        cursor.execute(sql)
+        flat = np.fromiter(itertools.chain.from_iterable(cursor), dtype=np.int64)
+    finally:
+        cursor.close()
+    return flat.reshape(-1, width)
+
+
+_PG_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00"
+
+
+def _copy_binary_int8(driver: Any, sql: str, width: int) -> IntMatrix:
+    """``COPY (sql) TO STDOUT (FORMAT BINARY)`` of ``width`` int8 columns, parsed by numpy:
+    after a 19-byte header, each row is a 2-byte column count and, per column, a 4-byte
+    length (8) and the big-endian value; a 2-byte -1 ends the stream."""
+    buffer = bytearray()
+    with driver.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)") as copy:
+        for chunk in copy:
+            buffer += chunk
+    if not buffer.startswith(_PG_COPY_HEADER):
+        raise ValueError("unexpected COPY BINARY header")
+    extension = int.from_bytes(buffer[15:19], "big")
+    start = 19 + extension
+    fields: list[tuple[str, str]] = [("count", ">i2")]
+    for i in range(width):
+        fields += [(f"length{i}", ">i4"), (f"value{i}", ">i8")]
+    record = np.dtype(fields)
+    n = (len(buffer) - start - 2) // record.itemsize
+    rows = np.frombuffer(buffer, dtype=record, count=n, offset=start)
+    if n and (
+        np.any(rows["count"] != width) or any(np.any(rows[f"length{i}"] != 8) for i in range(width))
+    ):
+        raise ValueError("unexpected COPY BINARY row layout (NULL or not int8)")
+    out = np.empty((n, width), dtype=np.int64)
+    for i in range(width):
+        out[:, i] = rows[f"value{i}"]
+    return out
 
 
 def listen_count(session: Session) -> int:
