@@ -71,9 +71,12 @@ def train(
         f"read {result.seconds['read']:.1f} s, trained {result.seconds['train']:.1f} s"
     )
     weights = ", ".join(f"{k}={v:g}" for k, v in report.weights.as_dict().items())
+    phases = ", ".join(f"{k} {v:.1f} s" for k, v in report.seconds.items())
+    typer.echo(f"  phases: {phases}")
     if report.tuned:
         typer.echo(
-            f"  blend tuned on {report.validation_users} validation users: {weights}; "
+            f"  blend tuned on {report.tuning_users:,} of {report.validation_users:,} "
+            f"validation users: {weights}; "
             f"validation NDCG@10 {report.validation_ndcg:.4f}, "
             f"coverage {report.validation_coverage} (floor {report.min_coverage})"
         )

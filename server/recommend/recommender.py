@@ -166,7 +166,13 @@ class Recommender:
         with single_threaded_blas():
             scores = self.model.components(rows, wanted)
             blended = self.model.blend(scores, strategy)
-        chosen = top_k(blended, scores.known, limit, self.model.listeners)[0]
+        chosen = top_k(
+            blended,
+            scores.known,
+            limit,
+            self.model.listeners,
+            rank=self.model.popularity_rank(),
+        )[0]
         chosen = chosen[chosen >= 0]
         scale = self._score_scale(strategy)
         top_listeners = max(int(self.model.listeners.max(initial=0)), 1)
@@ -293,7 +299,9 @@ class Recommender:
         scores[0, item] = 0.0
         scores[scores <= 0] = -np.inf  # only artists with some evidence of likeness
         known = sp.csr_matrix((1, len(self.artist_ids)), dtype=bool)
-        chosen = top_k(scores, known, limit, self.model.listeners)[0]
+        chosen = top_k(
+            scores, known, limit, self.model.listeners, rank=self.model.popularity_rank()
+        )[0]
         return [
             SimilarArtist(int(self.artist_ids[i]), round(float(scores[0, i]), 6))
             for i in chosen

@@ -124,6 +124,7 @@ def train_hybrid(
                 progress=lambda step: progress(f"fitting {step} on the validation split"),
             )
             seconds["validation_fit"] = time.perf_counter() - clock
+            seconds.update({f"validation_fit.{k}": v for k, v in inner.fit_seconds.items()})
             clock = time.perf_counter()
             tuning_users = sample_users(
                 split.held_out, tuning_user_limit(data.n_artists), validation_seed
@@ -164,4 +165,5 @@ def train_hybrid(
         progress=lambda step: progress(f"fitting {step} on all the data"),
     )
     seconds["fit"] = time.perf_counter() - clock
+    seconds.update({f"fit.{k}": v for k, v in model.fit_seconds.items()})
     return model, report

@@ -7,7 +7,7 @@ import pytest
 
 from server.recommend.data import Interactions, UserRows
 from server.recommend.features import log_plays
-from server.recommend.hybrid import HybridModel, scale_per_user, top_k
+from server.recommend.hybrid import HybridModel, popularity_rank, scale_per_user, top_k
 from server.recommend.models import ALS, EASE, ItemKNN, MostPopular
 from tests.recommend.conftest import genre_of_artist, genre_of_user
 
@@ -159,3 +159,37 @@ def test_a_warm_start_with_other_factors_is_ignored(world: Interactions) -> None
 
     assert first.start_factors(first.items, 10_000, 4, seed=0) is None
     assert first.start_factors(first.items, world.n_users + world.n_tags, 8, seed=0) is None
+
+
+def test_top_k_takes_tied_places_by_listeners_without_sorting_every_tie() -> None:
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(3)
+    scores = np.zeros((2, 3000), dtype=np.float32)
+    scores[0, [5, 900]] = [0.4, 0.2]  # two scored, then 2,998 ties at 0
+    listeners = rng.integers(0, 50, size=3000)
+    known = sp.csr_matrix((2, 3000), dtype=bool)
+
+    top = top_k(scores, known, 6, listeners, rank=popularity_rank(listeners))
+
+    by_popularity = np.lexsort((np.arange(3000), -listeners))
+    assert top[0].tolist() == [5, 900, *[a for a in by_popularity if a not in (5, 900)][:4]]
+    assert top[1].tolist() == by_popularity[:6].tolist()
+    assert np.array_equal(top, top_k(scores, known, 6, listeners))  # rank computed if missing
+
+
+def test_social_weights_are_the_floor_plus_the_cosine_with_each_friend(
+    world: Interactions,
+) -> None:
+    model = HybridModel()
+    model.fit(world, components=())
+    rows = UserRows.of(world, [0, 7])
+
+    weights = model.social_weights(log_plays(rows.plays), rows.friends).toarray()
+
+    vectors = model.user_vectors.toarray()
+    for row, user in enumerate([0, 7]):
+        friends = rows.friends[row].indices
+        assert np.flatnonzero(weights[row]).tolist() == sorted(friends.tolist())
+        expected = model.params.social_floor + vectors[friends] @ vectors[user]
+        assert np.allclose(weights[row, friends], expected, atol=1e-6)
