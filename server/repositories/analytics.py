@@ -12,10 +12,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BigInteger, Float, and_, cast, distinct, func, select
+from sqlalchemy import Float, and_, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
-from server.db.models import Artist, Tag, User, UserArtist, UserFriend, UserTaggedArtist
+from server.db.models import (
+    Artist,
+    ArtistStats,
+    ArtistTagCount,
+    Tag,
+    User,
+    UserArtist,
+    UserFriend,
+    UserTaggedArtist,
+)
 
 Frequencies = list[tuple[int, int]]
 """``(value, how many)`` pairs in ascending value order."""
@@ -73,17 +82,18 @@ def listen_weight_frequencies(session: Session) -> Frequencies:
 
 
 def artist_play_totals(session: Session) -> list[int]:
-    """Plays of every artist with at least one listener, in ascending order."""
-    plays = cast(func.sum(UserArtist.weight), BigInteger)
-    stmt = select(plays).group_by(UserArtist.artist_id).order_by(plays)
+    """Plays of every artist with at least one listener, in ascending order (the
+    `artist_stats` tally in its plays index order: no aggregate over the listens)."""
+    stmt = select(ArtistStats.plays).order_by(ArtistStats.plays)
     return [int(total) for total in session.execute(stmt).scalars()]
 
 
 def tags_per_artist_frequencies(session: Session) -> Frequencies:
     """``(distinct tags, artists with that many)`` over the artists with any tag."""
     per_artist = (
-        select(func.count(distinct(UserTaggedArtist.tag_id)).label("n"))
-        .group_by(UserTaggedArtist.artist_id)
+        select(func.count().label("n"))
+        .select_from(ArtistTagCount)
+        .group_by(ArtistTagCount.artist_id)
         .subquery()
     )
     stmt = select(per_artist.c.n, func.count()).group_by(per_artist.c.n).order_by(per_artist.c.n)
@@ -114,14 +124,16 @@ class ArtistChartRow:
 
 
 def top_artists(session: Session, *, by_listeners: bool, limit: int) -> list[ArtistChartRow]:
-    """Artists by plays (then listeners) or by listeners (then plays); ties by id."""
-    plays = cast(func.sum(UserArtist.weight), BigInteger)
-    listeners = func.count()
-    first, second = (listeners, plays) if by_listeners else (plays, listeners)
+    """Artists by plays (then listeners) or by listeners (then plays); ties by id. The
+    `artist_stats` tally's plays/listeners index walked from the top, not the listens
+    grouped per artist."""
+    stats = ArtistStats
+    first, second = (
+        (stats.listeners, stats.plays) if by_listeners else (stats.plays, stats.listeners)
+    )
     top = (
-        select(UserArtist.artist_id.label("id"), plays.label("plays"), listeners.label("listeners"))
-        .group_by(UserArtist.artist_id)
-        .order_by(first.desc(), second.desc(), UserArtist.artist_id)
+        select(stats.artist_id.label("id"), stats.plays, stats.listeners)
+        .order_by(first.desc(), second.desc(), stats.artist_id)
         .limit(limit)
         .subquery()
     )
@@ -148,18 +160,19 @@ class TagChartRow:
 
 
 def top_tags(session: Session, *, by_artists: bool, limit: int) -> list[TagChartRow]:
-    """Tags by assignments (then artists) or by distinct artists (then assignments)."""
-    assignments = func.count()
-    artists = func.count(distinct(UserTaggedArtist.artist_id))
+    """Tags by assignments (then artists) or by distinct artists (then assignments), summed
+    over the `artist_tag_counts` tally (one row per artist and tag, not per assignment)."""
+    assignments = func.sum(ArtistTagCount.assignments)
+    artists = func.count()
     first, second = (artists, assignments) if by_artists else (assignments, artists)
     top = (
         select(
-            UserTaggedArtist.tag_id.label("id"),
+            ArtistTagCount.tag_id.label("id"),
             assignments.label("assignments"),
             artists.label("artists"),
         )
-        .group_by(UserTaggedArtist.tag_id)
-        .order_by(first.desc(), second.desc(), UserTaggedArtist.tag_id)
+        .group_by(ArtistTagCount.tag_id)
+        .order_by(first.desc(), second.desc(), ArtistTagCount.tag_id)
         .limit(limit)
         .subquery()
     )
@@ -257,12 +270,11 @@ def user_weighted_tags(
     )
     per_tag = (
         select(
-            UserTaggedArtist.artist_id.label("artist_id"),
-            UserTaggedArtist.tag_id.label("tag_id"),
-            func.count().label("n"),
+            ArtistTagCount.artist_id.label("artist_id"),
+            ArtistTagCount.tag_id.label("tag_id"),
+            ArtistTagCount.assignments.label("n"),
         )
-        .where(UserTaggedArtist.artist_id.in_(select(listens.c.artist_id)))
-        .group_by(UserTaggedArtist.artist_id, UserTaggedArtist.tag_id)
+        .where(ArtistTagCount.artist_id.in_(select(listens.c.artist_id)))
         .cte("per_tag")
     )
     per_artist = (

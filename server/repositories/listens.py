@@ -13,7 +13,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Row, delete, func, select
 from sqlalchemy.orm import Session
 
-from server.db.models import Artist, UserArtist
+from server.db.models import Artist, ArtistStats, UserArtist
 from server.repositories.inserts import insert_absent
 from server.schemas.listens import ListenSort
 
@@ -62,8 +62,17 @@ def listeners_page(
 
 
 def listeners_count(session: Session, artist_id: int) -> int:
-    query = select(func.count()).select_from(UserArtist).where(UserArtist.artist_id == artist_id)
-    return session.execute(query).scalar_one()
+    """The artist's listeners (the `artist_stats` tally; 0 without listens)."""
+    query = select(ArtistStats.listeners).where(ArtistStats.artist_id == artist_id)
+    return int(session.execute(query).scalar_one_or_none() or 0)
+
+
+def artist_plays(session: Session, artist_id: int) -> int:
+    """The artist's plays now (the `artist_stats` tally; 0 without listens)."""
+    plays = session.execute(
+        select(ArtistStats.plays).where(ArtistStats.artist_id == artist_id)
+    ).scalar_one_or_none()
+    return int(plays or 0)
 
 
 def get(session: Session, user_id: int, artist_id: int) -> UserArtist | None:

@@ -1,7 +1,8 @@
 """Tag assignment rows (``user_taggedartists``) and the artist/tag tallies built from them.
 
-Reads by user use the primary key (``userID`` first); by artist
-``ix_user_taggedartists_artist_tags``; by tag ``ix_user_taggedartists_tag_artists``.
+Reads by user use the primary key (``userID`` first). The per-artist and per-tag tallies
+come from the `artist_tag_counts` summary table (`server.db.summaries`), not from grouping
+the assignments.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Row, delete, distinct, func, select
+from sqlalchemy import CursorResult, Row, delete, func, select
 from sqlalchemy.orm import Session
 
-from server.db.models import Artist, Tag, UserTaggedArtist
+from server.db.models import Artist, ArtistTagCount, Tag, UserTaggedArtist
+from server.repositories.tallies import at_or_above_floor, tally_floors
 
 AssignmentRow = Row[int, int, str, int, str, int, int | None, int | None, int | None]
 TallyRow = Row[int, str, int]
@@ -123,14 +125,16 @@ def artist_tags_page(
     session: Session, artist_id: int, *, limit: int, offset: int
 ) -> Sequence[TallyRow]:
     """``(tag_id, name, uses)`` of the tags on an artist: most assigned first, then by name
-    and id."""
-    uses = func.count().label("uses")
+    and id. From the `artist_tag_counts` tally, only the rows down to the page's last count
+    (`tally_floors`): a popular artist's thousands of one-off tags are never read."""
+    tally = ArtistTagCount
+    floors = tally_floors(Artist.id, tally.artist_id, [artist_id], rank=offset + limit)
     query = (
-        select(UserTaggedArtist.tag_id, Tag.value.label("name"), uses)
-        .join(Tag, Tag.id == UserTaggedArtist.tag_id)
-        .where(UserTaggedArtist.artist_id == artist_id)
-        .group_by(UserTaggedArtist.tag_id, Tag.value)
-        .order_by(uses.desc(), Tag.value, UserTaggedArtist.tag_id)
+        select(tally.tag_id, Tag.value.label("name"), tally.assignments.label("uses"))
+        .select_from(floors)
+        .join(tally, at_or_above_floor(floors, tally.artist_id))
+        .join(Tag, Tag.id == tally.tag_id)
+        .order_by(tally.assignments.desc(), Tag.value, tally.tag_id)
         .limit(limit)
         .offset(offset)
     )
@@ -138,10 +142,8 @@ def artist_tags_page(
 
 
 def artist_tags_count(session: Session, artist_id: int) -> int:
-    """How many distinct tags the artist carries."""
-    query = select(func.count(distinct(UserTaggedArtist.tag_id))).where(
-        UserTaggedArtist.artist_id == artist_id
-    )
+    """How many distinct tags the artist carries (its rows in the tally)."""
+    query = select(func.count()).where(ArtistTagCount.artist_id == artist_id)
     return session.execute(query).scalar_one()
 
 
@@ -149,14 +151,15 @@ def tag_artists_page(
     session: Session, tag_id: int, *, limit: int, offset: int
 ) -> Sequence[TallyRow]:
     """``(artist_id, name, uses)`` of the artists carrying a tag: most assigned first, then
-    by name and id."""
-    uses = func.count().label("uses")
+    by name and id; read like `artist_tags_page`."""
+    tally = ArtistTagCount
+    floors = tally_floors(Tag.id, tally.tag_id, [tag_id], rank=offset + limit)
     query = (
-        select(UserTaggedArtist.artist_id, Artist.name, uses)
-        .join(Artist, Artist.id == UserTaggedArtist.artist_id)
-        .where(UserTaggedArtist.tag_id == tag_id)
-        .group_by(UserTaggedArtist.artist_id, Artist.name)
-        .order_by(uses.desc(), Artist.name, UserTaggedArtist.artist_id)
+        select(tally.artist_id, Artist.name, tally.assignments.label("uses"))
+        .select_from(floors)
+        .join(tally, at_or_above_floor(floors, tally.tag_id))
+        .join(Artist, Artist.id == tally.artist_id)
+        .order_by(tally.assignments.desc(), Artist.name, tally.artist_id)
         .limit(limit)
         .offset(offset)
     )
@@ -164,8 +167,6 @@ def tag_artists_page(
 
 
 def tag_artists_count(session: Session, tag_id: int) -> int:
-    """How many distinct artists carry the tag."""
-    query = select(func.count(distinct(UserTaggedArtist.artist_id))).where(
-        UserTaggedArtist.tag_id == tag_id
-    )
+    """How many distinct artists carry the tag (its rows in the tally)."""
+    query = select(func.count()).where(ArtistTagCount.tag_id == tag_id)
     return session.execute(query).scalar_one()

@@ -15,7 +15,17 @@ from typing import Any
 from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
-from server.db.models import Artist, Tag, User, UserArtist, UserFriend, UserTaggedArtist
+from server.db.models import (
+    Artist,
+    ArtistStats,
+    ArtistTagCount,
+    Tag,
+    User,
+    UserArtist,
+    UserFriend,
+    UserTaggedArtist,
+)
+from server.repositories.tallies import at_or_above_floor, tally_floors
 
 
 def _grouped(rows: Sequence[Row[Any]]) -> dict[int, list[Row[Any]]]:
@@ -81,14 +91,45 @@ def friend_counts(session: Session, user_ids: Collection[int]) -> dict[int, int]
 def listen_pages(
     session: Session, user_ids: Collection[int], *, first: int, offset: int
 ) -> dict[int, list[Row[Any]]]:
-    """Per user: the artists with the most plays first (artist columns + ``weight``)."""
-    query = (
-        select(Artist.id, Artist.name, Artist.url, Artist.picture_url, UserArtist.weight)
-        .join(Artist, Artist.id == UserArtist.artist_id)
-        .where(UserArtist.user_id.in_(user_ids))
+    """Per user: the artists with the most plays first (artist columns + ``weight``).
+
+    The listens are ranked on their own (the primary key holds each user's rows together)
+    and only the kept ones are joined to their artists: joining first looked up every
+    listen's artist — 50 per user — to keep five.
+    """
+    rank = (
+        func.row_number()
+        .over(
+            partition_by=UserArtist.user_id,
+            order_by=[UserArtist.weight.desc(), UserArtist.artist_id],
+        )
+        .label("rank")
     )
-    order = [UserArtist.weight.desc(), UserArtist.artist_id]
-    return _window_page(session, query, UserArtist.user_id, order, first=first, offset=offset)
+    ranked = (
+        select(
+            UserArtist.artist_id,
+            UserArtist.weight,
+            UserArtist.user_id.label("parent"),
+            rank,
+        )
+        .where(UserArtist.user_id.in_(user_ids))
+        .subquery("ranked")
+    )
+    kept = (
+        select(
+            Artist.id,
+            Artist.name,
+            Artist.url,
+            Artist.picture_url,
+            ranked.c.weight,
+            ranked.c.parent,
+            ranked.c.rank,
+        )
+        .join(Artist, Artist.id == ranked.c.artist_id)
+        .where(ranked.c.rank > offset, ranked.c.rank <= offset + first + 1)
+        .order_by(ranked.c.parent, ranked.c.rank)
+    )
+    return _grouped(session.execute(kept).all())
 
 
 def listen_counts(session: Session, user_ids: Collection[int]) -> dict[int, int]:
@@ -118,11 +159,12 @@ def listener_pages(
 
 
 def artist_play_stats(session: Session, artist_ids: Collection[int]) -> dict[int, tuple[int, int]]:
-    """Per artist: (plays = sum of weights, listeners = distinct users)."""
+    """Per artist: (plays = sum of weights, listeners = distinct users); artists nobody
+    listens to are absent (read from the `artist_stats` tally, one key lookup each)."""
     rows = session.execute(
-        select(UserArtist.artist_id, func.sum(UserArtist.weight), func.count())
-        .where(UserArtist.artist_id.in_(artist_ids))
-        .group_by(UserArtist.artist_id)
+        select(ArtistStats.artist_id, ArtistStats.plays, ArtistStats.listeners).where(
+            ArtistStats.artist_id.in_(artist_ids)
+        )
     ).all()
     return {row[0]: (int(row[1]), int(row[2])) for row in rows}
 
@@ -133,60 +175,49 @@ def artist_top_tags(
     """Per artist: ``tag_id``, ``name``, ``count`` (assignments), most used first, ties by
     name then id — the order of REST's ``/artists/{id}/tags``, so both APIs agree.
 
-    Only the (artist, tag) groups ranked within ``first`` by count alone (``rank()``: ties
-    share a rank, so none of the true top ``first`` is cut) are joined to their names and
-    ordered exactly: a popular artist carries thousands of distinct tags at 100× the real
-    data, and naming every one of them to keep three made the nested GraphQL query grow
-    with the artists' popularity.
+    Read from the `artist_tag_counts` tally, only the rows at or above each artist's
+    ``first``-th count (`tally_floors`): a popular artist carries thousands of distinct
+    tags at 100x the real data, and counting or naming every one to keep three made the
+    nested GraphQL query grow with the artists' popularity.
     """
-    count = func.count()
-    counted = (
-        select(
-            UserTaggedArtist.artist_id.label("artist_id"),
-            UserTaggedArtist.tag_id.label("tag_id"),
-            count.label("count"),
-            func.rank()
-            .over(partition_by=UserTaggedArtist.artist_id, order_by=count.desc())
-            .label("count_rank"),
-        )
-        .where(UserTaggedArtist.artist_id.in_(artist_ids))
-        .group_by(UserTaggedArtist.artist_id, UserTaggedArtist.tag_id)
-        .subquery()
-    )
+    tally = ArtistTagCount
+    floors = tally_floors(Artist.id, tally.artist_id, artist_ids, rank=first)
     query = (
-        select(counted.c.tag_id, Tag.value.label("name"), counted.c.count)
-        .join(Tag, Tag.id == counted.c.tag_id)
-        .where(counted.c.count_rank <= first)
+        select(tally.tag_id, Tag.value.label("name"), tally.assignments.label("count"))
+        .select_from(floors)
+        .join(tally, at_or_above_floor(floors, tally.artist_id))
+        .join(Tag, Tag.id == tally.tag_id)
     )
-    order = [counted.c.count.desc(), Tag.value, counted.c.tag_id]
-    return _window_page(session, query, counted.c.artist_id, order, first=first - 1, offset=0)
+    order = [tally.assignments.desc(), Tag.value, tally.tag_id]
+    return _window_page(session, query, tally.artist_id, order, first=first - 1, offset=0)
 
 
 def tag_artist_counts(session: Session, tag_ids: Collection[int]) -> dict[int, int]:
-    return _counts(
-        session, UserTaggedArtist.tag_id, tag_ids, func.distinct(UserTaggedArtist.artist_id)
-    )
+    """Per tag: how many distinct artists carry it (one row each in the tally)."""
+    return _counts(session, ArtistTagCount.tag_id, tag_ids)
 
 
 def tag_top_artists(
     session: Session, tag_ids: Collection[int], *, first: int
 ) -> dict[int, list[Row[Any]]]:
-    """Per tag: artists (columns + ``count`` of assignments of the tag), most tagged first."""
-    counted = (
+    """Per tag: artists (columns + ``count`` of assignments of the tag), most tagged first,
+    ties by id; from the tally, only the rows at or above each tag's ``first``-th count."""
+    tally = ArtistTagCount
+    floors = tally_floors(Tag.id, tally.tag_id, tag_ids, rank=first)
+    query = (
         select(
-            UserTaggedArtist.tag_id.label("tag_id"),
-            UserTaggedArtist.artist_id.label("artist_id"),
-            func.count().label("count"),
+            Artist.id,
+            Artist.name,
+            Artist.url,
+            Artist.picture_url,
+            tally.assignments.label("count"),
         )
-        .where(UserTaggedArtist.tag_id.in_(tag_ids))
-        .group_by(UserTaggedArtist.tag_id, UserTaggedArtist.artist_id)
-        .subquery()
+        .select_from(floors)
+        .join(tally, at_or_above_floor(floors, tally.tag_id))
+        .join(Artist, Artist.id == tally.artist_id)
     )
-    query = select(Artist.id, Artist.name, Artist.url, Artist.picture_url, counted.c.count).join(
-        Artist, Artist.id == counted.c.artist_id
-    )
-    order = [counted.c.count.desc(), Artist.id]
-    return _window_page(session, query, counted.c.tag_id, order, first=first - 1, offset=0)
+    order = [tally.assignments.desc(), Artist.id]
+    return _window_page(session, query, tally.tag_id, order, first=first - 1, offset=0)
 
 
 def assignment_pages(

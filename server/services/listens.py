@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from server.errors import NotFoundError
+from server.errors import InvalidInputError, NotFoundError
 from server.repositories import listens as repo
 from server.schemas.listens import ArtistListenerPublic, ListenPublic, ListenSort, UserArtistPublic
 from server.schemas.pagination import Page, PageParams
@@ -84,6 +84,24 @@ def get_listen(session: Session, user_id: int, artist_id: int) -> ListenPublic:
     return ListenPublic(user_id=user_id, artist_id=artist_id, weight=listen.weight)
 
 
+MAX_PLAYS = 2**63 - 1
+"""The largest play count stored, a weight or an artist's total (a signed 64-bit integer)."""
+
+
+def require_plays_fit(session: Session, artist_id: int, *, old: int, new: int) -> None:
+    """422 when setting a listen from ``old`` to ``new`` plays would take the artist's total
+    past `MAX_PLAYS`: each weight fits, but the artist's plays are stored too (the
+    `artist_stats` tally) and must stay exact. The database refuses it as well (PostgreSQL:
+    out of range; a concurrent writer can only get there through that net)."""
+    total = repo.artist_plays(session, artist_id) - old + new
+    if total > MAX_PLAYS:
+        raise InvalidInputError(
+            f"artist {artist_id} would have {total} plays in all, more than the largest play "
+            f"count stored ({MAX_PLAYS})",
+            artist_id=artist_id,
+        )
+
+
 def put_listen(
     session: Session, user_id: int, artist_id: int, weight: int
 ) -> tuple[ListenPublic, bool]:
@@ -97,6 +115,7 @@ def put_listen(
     if listen is None:
         require_user(session, user_id)
         require_artist(session, artist_id)
+        require_plays_fit(session, artist_id, old=0, new=weight)
         with database_rules_as_domain_errors(
             session, f"the listen of user {user_id} for artist {artist_id} changed concurrently"
         ):
@@ -107,8 +126,12 @@ def put_listen(
         if listen is None:  # added, then deleted again before we could read it
             raise listen_not_found(user_id, artist_id)
     if listen.weight != weight:
+        require_plays_fit(session, artist_id, old=listen.weight, new=weight)
         listen.weight = weight
-        commit_write(session)
+        with database_rules_as_domain_errors(
+            session, f"the listen of user {user_id} for artist {artist_id} changed concurrently"
+        ):
+            commit_write(session)
     return ListenPublic(user_id=user_id, artist_id=artist_id, weight=weight), False
 
 

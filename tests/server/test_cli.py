@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from server.db.schema import HEAD_REVISION
 from tests.conftest import SMALL_DATA
 
 
@@ -116,4 +117,4 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
     result = run_cli("db", "upgrade", "--database-url", url)
     assert result.returncode == 0, result.stderr
     current = run_cli("db", "current", "--database-url", url)
-    assert current.stdout.strip() == "0001"
+    assert current.stdout.strip() == HEAD_REVISION

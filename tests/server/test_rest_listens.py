@@ -158,9 +158,35 @@ def test_put_listen_accepts_zero_and_bigint_max(client: TestClient, auth: dict[s
     assert (
         client.put(f"{API}/users/2/artists/3", json={"weight": 0}, headers=auth).status_code == 200
     )
-    response = client.put(f"{API}/users/2/artists/7", json={"weight": BIGINT_MAX}, headers=auth)
+    # Artist 8 has no listens yet: its total plays become exactly BIGINT_MAX.
+    response = client.put(f"{API}/users/2/artists/8", json={"weight": BIGINT_MAX}, headers=auth)
     assert response.status_code == 201
-    assert client.get(f"{API}/users/2/artists/7").json()["weight"] == BIGINT_MAX
+    assert client.get(f"{API}/users/2/artists/8").json()["weight"] == BIGINT_MAX
+
+
+def test_put_listen_past_the_artists_largest_total_is_422(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    """Each weight fits 64 bits, but so must the artist's total plays (kept in a tally)."""
+    # Daft Punk (7) has 300 + 700 plays.
+    response = client.put(f"{API}/users/2/artists/7", json={"weight": BIGINT_MAX}, headers=auth)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert f"{BIGINT_MAX + 1000} plays in all" in response.json()["detail"]
+    assert client.get(f"{API}/users/2/artists/7").status_code == 404
+    # Raising an existing listen is checked the same way; lowering it again is fine.
+    assert client.put(
+        f"{API}/users/3/artists/7", json={"weight": BIGINT_MAX - 700}
+    ).status_code in (
+        401,
+        403,
+    )
+    ok = client.put(f"{API}/users/3/artists/7", json={"weight": BIGINT_MAX - 700}, headers=auth)
+    assert ok.status_code == 200
+    too_much = client.put(f"{API}/users/5/artists/7", json={"weight": 701}, headers=auth)
+    assert too_much.status_code == 422
+    assert client.get(f"{API}/users/5/artists/7").json()["weight"] == 700
+    assert client.get(f"{API}/artists/7/listeners").json()["total"] == 2
 
 
 @pytest.mark.parametrize(
