@@ -173,14 +173,19 @@ class UserRows:
         return int(self.plays.shape[0])
 
     @classmethod
-    def of(cls, data: Interactions, users: npt.ArrayLike) -> UserRows:
-        """Rows of ``users`` (indices) in ``data``."""
+    def of(
+        cls,
+        data: Interactions,
+        users: npt.ArrayLike,
+        *,
+        user_tags: sp.csr_matrix | None = None,
+    ) -> UserRows:
+        """Rows of ``users`` (indices) in ``data``. ``user_tags`` is
+        ``data.user_tag_counts()`` when the caller takes rows batch after batch: building it
+        reads every tag assignment (18.6 M at 100× the real data, ~2 s a batch)."""
         index = np.asarray(users, dtype=np.int64)
-        return cls(
-            plays=data.plays[index],
-            friends=data.friends[index],
-            tags=data.user_tag_counts()[index],
-        )
+        tags = data.user_tag_counts() if user_tags is None else user_tags
+        return cls(plays=data.plays[index], friends=data.friends[index], tags=tags[index])
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,8 +157,9 @@ def rank_users(
 ) -> npt.NDArray[np.int64]:
     """Top-k unknown artists of each user (full ranking), in batches."""
     tops = []
+    user_tags = train.user_tag_counts()
     for start in range(0, len(users), BATCH_USERS):
-        rows = UserRows.of(train, users[start : start + BATCH_USERS])
+        rows = UserRows.of(train, users[start : start + BATCH_USERS], user_tags=user_tags)
         tops.append(top_k(score(rows), rows.plays, k, listeners))
     return np.concatenate(tops) if tops else np.zeros((0, k), dtype=np.int64)
 

@@ -29,11 +29,19 @@ def log_plays(plays: sp.csr_matrix) -> sp.csr_matrix:
 
 
 def l2_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
-    """Rows scaled to unit Euclidean norm; all-zero rows stay zero."""
-    m = sp.csr_matrix(matrix, dtype=np.float32)
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1), dtype=np.float64).ravel())
+    """Rows scaled to unit Euclidean norm; all-zero rows stay zero.
+
+    The stored values are scaled in place of a product with a diagonal matrix: scipy's
+    ``diags(norms) @ m`` costs O(columns) per call — 1.5 ms for one user's 444,248-tag row
+    at 100× the real data, several times per request."""
+    m = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
+    counts = np.diff(m.indptr)
+    squares = np.square(m.data, dtype=np.float64)
+    rows = np.repeat(np.arange(m.shape[0]), counts)
+    norms = np.sqrt(np.bincount(rows, weights=squares, minlength=m.shape[0]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags((1.0 / norms).astype(np.float32)) @ m)
+    m.data = (m.data / norms[rows]).astype(np.float32)
+    return m
 
 
 def tag_idf(artist_tag_counts: sp.csr_matrix) -> npt.NDArray[np.float32]:
@@ -51,9 +59,40 @@ def artist_tag_vectors(
     """Artists × tags, ``log1p(count) · idf``, rows L2-normalised (cosine-ready)."""
     weighted = sp.csr_matrix(artist_tag_counts, dtype=np.float32, copy=True)
     weighted.data = np.log1p(weighted.data)
-    weighted = sp.csr_matrix(weighted @ sp.diags(idf))
-    weighted.eliminate_zeros()
-    return l2_rows(weighted)
+    return l2_rows(scale_columns(weighted, idf))
+
+
+def scale_columns(matrix: sp.csr_matrix, factors: npt.NDArray[np.float32]) -> sp.csr_matrix:
+    """``matrix @ diag(factors)`` without building the diagonal (a 444,248-tag diagonal at
+    100× the real data costs more than the product it feeds)."""
+    out = sp.csr_matrix(matrix, dtype=np.float32, copy=True)
+    out.data *= factors[out.indices]
+    out.eliminate_zeros()
+    return out
+
+
+def within_budget(
+    profiles: sp.csr_matrix, costs: npt.NDArray[np.int64], budget: int | None
+) -> sp.csr_matrix:
+    """Each row's strongest entries (ties: lower column) while their summed ``costs`` stay
+    within ``budget`` (the strongest is always kept); ``profiles`` itself when every row is
+    within budget."""
+    m = sp.csr_matrix(profiles)
+    m.sort_indices()
+    counts = np.diff(m.indptr)
+    rows = np.repeat(np.arange(m.shape[0]), counts)
+    spent = np.bincount(rows, weights=costs[m.indices], minlength=m.shape[0])
+    if budget is None or spent.max(initial=0) <= budget:
+        return profiles
+    keep = np.ones(m.nnz, dtype=bool)
+    for row in np.flatnonzero(spent > budget):
+        lo, hi = int(m.indptr[row]), int(m.indptr[row + 1])
+        order = np.argsort(-m.data[lo:hi], kind="stable")  # ties: lower column (sorted)
+        total = np.cumsum(costs[m.indices[lo:hi][order]])
+        dropped = order[max(int(np.searchsorted(total, budget, side="right")), 1) :]
+        keep[lo + dropped] = False
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=m.shape[0]))])
+    return sp.csr_matrix((m.data[keep], m.indices[keep], indptr), shape=m.shape)
 
 
 def user_tag_profiles(
@@ -63,17 +102,30 @@ def user_tag_profiles(
     idf: npt.NDArray[np.float32],
     *,
     own_weight: float,
+    tag_costs: npt.NDArray[np.int64] | None = None,
+    budget: int | None = None,
 ) -> sp.csr_matrix:
     """Each user's taste in tag space, unit length.
 
     The listening part is the play-weighted mean of their artists' tag vectors; the tags the
     user applied themselves are added at ``own_weight`` — the only tag signal of a user who
     has tagged but not listened yet (cold start).
+
+    ``tag_costs`` (artists per tag) and ``budget`` bound what scoring the profile costs: the
+    summed artist counts of its tags. On the real data no profile reaches 80,000 artist-tag
+    pairs; at 100× a profile holds ~18,000 tags worth ~12 M pairs (~65 ms a request), and
+    the strongest tags within ``budget`` are kept. Why a budget and not a tag count: the
+    tail matters (tags-only NDCG@10 on the real data: 0.039 with the 64 strongest tags,
+    0.059 with 256, 0.067 with all), and the tail's cheap tags are kept.
     """
     listening = l2_rows(sp.csr_matrix(l2_rows(log_rows) @ tag_vectors))
+    if tag_costs is not None:
+        # trimmed before the user's own tags are added: the sum of two 18,000-tag rows
+        # costs more than the trimming (and on the real data nothing is trimmed)
+        listening = within_budget(listening, tag_costs, budget)
     if own_weight <= 0:
-        return listening
+        return l2_rows(listening)
     own = sp.csr_matrix(own_tags, dtype=np.float32, copy=True)
     own.data = np.log1p(own.data)
-    own = l2_rows(sp.csr_matrix(own @ sp.diags(idf)))
+    own = l2_rows(scale_columns(own, idf))
     return l2_rows(sp.csr_matrix(listening + own_weight * own))

@@ -71,8 +71,14 @@ def unpack_csr(prefix: str, arrays: Arrays) -> sp.csr_matrix:
     )
 
 
-def with_tag_rows(data: Interactions, log_rows: sp.csr_matrix, weight: float) -> sp.csr_matrix:
-    """The log-play matrix with one pseudo-user per tag appended, at ``weight``.
+def with_tag_rows(
+    data: Interactions,
+    log_rows: sp.csr_matrix,
+    weight: float,
+    tag_vectors: sp.csr_matrix | None = None,
+) -> sp.csr_matrix:
+    """The log-play matrix with one pseudo-user per tag appended, at ``weight``
+    (``tag_vectors``: `artist_tag_vectors` of ``data`` if the caller has them already).
 
     A tag "listens" to the artists carrying it (TF-IDF, unit rows). Why: two artists that
     share few listeners but many tags get item-item evidence they otherwise lack, which lifts
@@ -81,9 +87,10 @@ def with_tag_rows(data: Interactions, log_rows: sp.csr_matrix, weight: float) ->
     """
     if weight <= 0 or data.n_tags == 0:
         return log_rows
-    counts = data.artist_tag_counts()
-    vectors = artist_tag_vectors(counts, tag_idf(counts))
-    tag_rows = sp.csr_matrix(vectors.T, dtype=np.float32) * np.float32(weight)
+    if tag_vectors is None:
+        counts = data.artist_tag_counts()
+        tag_vectors = artist_tag_vectors(counts, tag_idf(counts))
+    tag_rows = sp.csr_matrix(tag_vectors.T, dtype=np.float32) * np.float32(weight)
     return sp.csr_matrix(sp.vstack([log_rows, tag_rows], format="csr"), dtype=np.float32)
 
 
@@ -165,7 +172,7 @@ class EASE:
         self.items: IntArray = np.zeros(0, dtype=np.int64)
         self.weights: FloatArray = np.zeros((0, 0), dtype=np.float32)
 
-    def fit(self, data: Interactions) -> None:
+    def fit(self, data: Interactions, *, tag_vectors: sp.csr_matrix | None = None) -> None:
         listeners = data.listeners()
         eligible = np.flatnonzero(listeners >= self.min_listeners)
         if len(eligible) > self.max_items:
@@ -176,7 +183,7 @@ class EASE:
         if len(self.items) == 0:
             self.weights = np.zeros((0, 0), dtype=np.float32)
             return
-        rows = with_tag_rows(data, log_plays(data.plays), self.tag_weight)
+        rows = with_tag_rows(data, log_plays(data.plays), self.tag_weight, tag_vectors)
         sub = sp.csr_matrix(rows[:, self.items], dtype=np.float64)
         gram = np.asarray((sub.T @ sub).toarray(), dtype=np.float64)
         gram[np.diag_indices_from(gram)] += self.regularization
@@ -267,6 +274,8 @@ class ALS:
         self._gram: npt.NDArray[np.float64] = np.zeros((factors, factors))
         self._all_items = True
         self._fit_user_factors: FloatArray | None = None
+        self._fit_rows: IntArray = np.zeros(0, dtype=np.int64)
+        """Which rows of users-then-tags ``_fit_user_factors`` belong to."""
         """The last fit's user (and tag pseudo-user) factors, kept in memory only: the start
         of a warm refit (`fit` with ``warm_start``); never saved."""
 
@@ -276,16 +285,28 @@ class ALS:
         *,
         warm_start: ALS | None = None,
         iterations: int | None = None,
+        tag_vectors: sp.csr_matrix | None = None,
     ) -> None:
         """Fit on ``data``; with ``warm_start`` (a model fitted on the same users and tags,
         e.g. on a validation split of ``data``) start from its factors instead of random
-        ones, so a few ``iterations`` reach what a cold fit needs its full count for."""
+        ones, so a few ``iterations`` reach what a cold fit needs its full count for.
+
+        Tag pseudo-users on fewer than two of the kept artists are left out: they carry no
+        co-occurrence, and every row costs a factors² solve per iteration whatever its size
+        (at 100× the real data 444,248 tags beside 189,200 users).
+        """
         from implicit.cpu.als import AlternatingLeastSquares  # type: ignore[import-untyped]
 
         items = most_listened(data.listeners(), self.max_items)
-        rows = with_tag_rows(data, log_plays(data.plays), self.tag_weight)
+        rows = with_tag_rows(data, log_plays(data.plays), self.tag_weight, tag_vectors)
         if len(items) < data.n_artists:
             rows = rows[:, items]
+        rows = sp.csr_matrix(rows, dtype=np.float32)
+        keep = np.ones(rows.shape[0], dtype=bool)
+        keep[data.n_users :] = np.diff(rows.indptr)[data.n_users :] >= 2
+        keys = np.flatnonzero(keep).astype(np.int64)
+        if not keep.all():
+            rows = sp.csr_matrix(rows[keys])
         factors = max(1, min(self.factors, len(items)))
         with quiet_implicit():
             model = AlternatingLeastSquares(
@@ -296,29 +317,34 @@ class ALS:
                 random_state=self.seed,
             )
             if warm_start is not None:
-                start = warm_start.start_factors(items, rows.shape[0], factors, self.seed)
+                start = warm_start.start_factors(items, keys, factors, self.seed)
                 if start is not None:
                     model.user_factors, model.item_factors = start
-            model.fit(sp.csr_matrix(rows, dtype=np.float32), show_progress=False)
+            model.fit(rows, show_progress=False)
+        self._fit_rows = keys
         self._fit_user_factors = np.asarray(model.user_factors, dtype=np.float32)
         self.set_item_factors(
             np.asarray(model.item_factors, dtype=np.float32), items, data.n_artists
         )
 
     def start_factors(
-        self, items: IntArray, n_rows: int, factors: int, seed: int
+        self, items: IntArray, rows: IntArray, factors: int, seed: int
     ) -> tuple[FloatArray, FloatArray] | None:
-        """User and item factors to start a refit over ``items`` from, or None when this
-        model's fit does not match (other users or tags, other factor count). Items it has
-        no factors for start as `implicit` starts them: uniform in [0, 0.01)."""
+        """User (and tag pseudo-user) factors for ``rows`` and item factors for ``items`` to
+        start a refit from, or None without a fit of ``factors`` factors in memory. Rows and
+        items this model has no factors for start as `implicit` starts them: uniform in
+        [0, 0.01)."""
         users = self._fit_user_factors
-        if users is None or users.shape != (n_rows, factors) or self.factors != factors:
+        if users is None or self.factors != factors or users.shape[1] != factors:
             return None
         rng = np.random.default_rng(seed)
-        out = rng.random((len(items), factors), dtype=np.float32) * np.float32(0.01)
+        user_out = rng.random((len(rows), factors), dtype=np.float32) * np.float32(0.01)
+        pos, found = index_of(self._fit_rows, rows)
+        user_out[found] = users[pos[found]]
+        item_out = rng.random((len(items), factors), dtype=np.float32) * np.float32(0.01)
         pos, found = index_of(self.items, items)
-        out[found] = self.item_factors[pos[found]]
-        return users.copy(), out
+        item_out[found] = self.item_factors[pos[found]]
+        return user_out, item_out
 
     def set_item_factors(
         self,

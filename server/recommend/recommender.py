@@ -271,11 +271,23 @@ class Recommender:
     def _shared_tags(
         self, items: npt.NDArray[np.int64], profiles: sp.csr_matrix
     ) -> dict[int, tuple[int, ...]]:
-        shared = sp.csr_matrix(self.model.tag_vectors[items].multiply(profiles[0]))
+        """Per item, the tags with the largest ``profile[t] · tag_vector[item, t]``.
+
+        Matched through the profile's (few, sorted) tags: an element-wise product of the
+        items' rows with the profile row made scipy walk all 444,248 tags at 100×."""
+        profile = sp.csr_matrix(profiles[0])
+        profile.sort_indices()
+        mine, strength = profile.indices, profile.data
+        rows = sp.csr_matrix(self.model.tag_vectors[items])
         out: dict[int, tuple[int, ...]] = {}
+        if len(mine) == 0:
+            return out
         for row, item in enumerate(items.tolist()):
-            lo, hi = shared.indptr[row], shared.indptr[row + 1]
-            tags, weight = shared.indices[lo:hi], shared.data[lo:hi]
+            lo, hi = rows.indptr[row], rows.indptr[row + 1]
+            tags, weight = rows.indices[lo:hi], rows.data[lo:hi]
+            pos = np.minimum(np.searchsorted(mine, tags), len(mine) - 1)
+            shared = mine[pos] == tags
+            tags, weight = tags[shared], weight[shared] * strength[pos[shared]]
             keep = weight > 0
             tags, weight = tags[keep], weight[keep]
             if len(tags) == 0:

@@ -102,9 +102,10 @@ def collect_candidates(
     popular = most_listened(model.listeners, per_component)
     per_user: list[npt.NDArray[np.int64]] = []
     values: dict[str, list[FloatArray]] = {name: [] for name in COMPONENTS}
+    user_tags = train.user_tag_counts()
     for start in range(0, len(users), batch):
         chunk = users[start : start + batch]
-        scores = model.components(UserRows.of(train, chunk))
+        scores = model.components(UserRows.of(train, chunk, user_tags=user_tags))
         known = scores.known.toarray()
         picks = [np.broadcast_to(popular, (len(chunk), len(popular)))]
         for name in COMPONENTS:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from server.recommend.data import Interactions, UserRows
-from server.recommend.features import log_plays
+from server.recommend.features import log_plays, within_budget
 from server.recommend.hybrid import HybridModel, popularity_rank, scale_per_user, top_k
 from server.recommend.models import ALS, EASE, ItemKNN, MostPopular
 from tests.recommend.conftest import genre_of_artist, genre_of_user
@@ -157,8 +158,35 @@ def test_a_warm_start_with_other_factors_is_ignored(world: Interactions) -> None
     first = ALS(4, 1.0, iterations=2)
     first.fit(world)
 
-    assert first.start_factors(first.items, 10_000, 4, seed=0) is None
-    assert first.start_factors(first.items, world.n_users + world.n_tags, 8, seed=0) is None
+    assert first.start_factors(first.items, np.arange(world.n_users), 8, seed=0) is None
+
+
+def test_a_warm_start_matches_rows_by_user_and_tag(world: Interactions) -> None:
+    first = ALS(4, 1.0, iterations=2, tag_weight=10.0)
+    first.fit(world)
+    rows = np.array([3, 0, world.n_users + 10_000])  # a user, another, an unknown tag row
+
+    start = first.start_factors(first.items, rows, 4, seed=0)
+
+    assert start is not None
+    users, items = start
+    fitted = first._fit_user_factors
+    assert fitted is not None
+    assert np.array_equal(users[0], fitted[3])
+    assert np.array_equal(users[1], fitted[0])
+    assert np.all((users[2] >= 0) & (users[2] < 0.01))
+    assert np.array_equal(items, first.item_factors)
+
+
+def test_als_leaves_out_tags_on_fewer_than_two_artists(world: Interactions) -> None:
+    model = ALS(4, 1.0, iterations=2, tag_weight=10.0)
+    model.fit(world)
+
+    tags_per_artist = world.artist_tag_counts()
+    artists_per_tag = np.diff(sp.csr_matrix(tags_per_artist.T).indptr)
+    kept_tags = model._fit_rows[model._fit_rows >= world.n_users] - world.n_users
+    assert sorted(kept_tags.tolist()) == np.flatnonzero(artists_per_tag >= 2).tolist()
+    assert np.array_equal(model._fit_rows[: world.n_users], np.arange(world.n_users))
 
 
 def test_top_k_takes_tied_places_by_listeners_without_sorting_every_tie() -> None:
@@ -193,3 +221,21 @@ def test_social_weights_are_the_floor_plus_the_cosine_with_each_friend(
         assert np.flatnonzero(weights[row]).tolist() == sorted(friends.tolist())
         expected = model.params.social_floor + vectors[friends] @ vectors[user]
         assert np.allclose(weights[row, friends], expected, atol=1e-6)
+
+
+def test_a_tag_profile_keeps_its_strongest_tags_within_the_budget() -> None:
+    profiles = sp.csr_matrix(
+        np.array([[0.5, 0.9, 0.1, 0.3], [0.2, 0.0, 0.0, 0.1]], dtype=np.float32)
+    )
+    costs = np.array([10, 50, 1, 30], dtype=np.int64)
+
+    trimmed = within_budget(profiles, costs, budget=62).toarray()
+
+    # row 0 costs 91: tags by strength 1 (50), 0 (10) fit, then 3 (30) does not;
+    # the walk stops there, so the cheap weakest tag 2 goes too
+    assert trimmed[0].tolist() == pytest.approx([0.5, 0.9, 0.0, 0.0])
+    assert trimmed[1].tolist() == pytest.approx([0.2, 0.0, 0.0, 0.1])  # 40: within
+    assert within_budget(profiles, costs, budget=100) is profiles
+    assert within_budget(profiles, costs, budget=1).toarray()[0].tolist() == pytest.approx(
+        [0.0, 0.9, 0.0, 0.0]
+    )  # the strongest tag is always kept
