@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 
 from server.recommend.data import Interactions, UserRows
-from server.recommend.features import log_plays, within_budget
+from server.recommend.features import log_plays, sparse_rows_product, within_budget
 from server.recommend.hybrid import HybridModel, popularity_rank, scale_per_user, top_k
 from server.recommend.models import ALS, EASE, ItemKNN, MostPopular
 from tests.recommend.conftest import genre_of_artist, genre_of_user
@@ -239,3 +239,16 @@ def test_a_tag_profile_keeps_its_strongest_tags_within_the_budget() -> None:
     assert within_budget(profiles, costs, budget=1).toarray()[0].tolist() == pytest.approx(
         [0.0, 0.9, 0.0, 0.0]
     )  # the strongest tag is always kept
+
+
+def test_the_gathered_row_product_equals_scipys() -> None:
+    left = sp.random(4, 50, density=0.1, format="csr", random_state=1, dtype=np.float32)
+    right = sp.random(50, 300, density=0.05, format="csr", random_state=2, dtype=np.float32)
+
+    got = sparse_rows_product(left, right)
+
+    assert got.shape == (4, 300)
+    assert got.dtype == np.float32
+    assert np.allclose(got, (left @ right).toarray(), atol=1e-6)
+    empty = sp.csr_matrix((2, 50), dtype=np.float32)
+    assert not sparse_rows_product(empty, right).any()
