@@ -66,6 +66,11 @@ class Settings(BaseSettings):
         default=10_000, ge=1, description="Worst-case objects per operation (from `first`)."
     )
     graphql_introspection: bool = Field(default=True, description="Allow schema introspection.")
+    graphql_loader_cache_entries: int = Field(
+        default=50_000,
+        ge=0,
+        description="Batched rows kept across requests per data version (0: off).",
+    )
     recommender_model_dir: Path = Field(
         default=Path("data/models"),
         description="Where `soundstream recommend train` writes models and the server reads them.",

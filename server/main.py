@@ -14,6 +14,7 @@ from server import __version__
 from server.config import Settings
 from server.db.session import Database
 from server.errors import install_error_handlers
+from server.graphql.rowcache import LoaderCache
 from server.observability.metrics import Metrics
 from server.observability.middleware import ObservabilityMiddleware
 from server.recommend.lifecycle import load_recommender
@@ -70,6 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.database = database
     app.state.cache = cache  # results per data version (server/services/cache.py)
+    # GraphQL DataLoader rows shared between requests, per data version (server/graphql).
+    app.state.loader_cache = (
+        LoaderCache(settings.graphql_loader_cache_entries)
+        if settings.graphql_loader_cache_entries
+        else None
+    )
     app.state.metrics = metrics  # Prometheus, served at /metrics (server/observability)
     install_error_handlers(app)
     # Innermost first: the response cache sits right outside the routes, so the rate limit,

@@ -23,6 +23,7 @@ from server.config import Settings
 from server.db.session import Database
 from server.errors import DomainError
 from server.graphql.errors import as_graphql_error
+from server.graphql.rowcache import LoaderCache
 from server.services.cache import ResultCache
 
 T = TypeVar("T")
@@ -35,7 +36,12 @@ class Context(BaseContext):
     settings: Settings
     database: Database
     cache: ResultCache
+    loader_cache: LoaderCache | None = None
     loaders: Any = field(default=None)
+    wrote: bool = False
+    """Set by `write`: what the loaders read afterwards must not come from (or go to) the
+    shared cache, which is keyed by the version the request began at."""
+    _version: int | None = None
 
     def __post_init__(self) -> None:
         super().__init__()
@@ -43,6 +49,12 @@ class Context(BaseContext):
             from server.graphql.loaders import Loaders
 
             self.loaders = Loaders(self)
+
+    async def data_version(self) -> int | None:
+        """The data version when this request first asked (one cheap read per request)."""
+        if self._version is None:
+            self._version = await to_thread.run_sync(self.database.data_version)
+        return self._version
 
     async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(session, *args, **kwargs)`` on a reader session in a worker thread;
@@ -52,6 +64,7 @@ class Context(BaseContext):
     async def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Like `read`, on a writer session (the service commits); domain errors propagate
         so mutations can turn them into typed results."""
+        self.wrote = True
         async with self.database.write_turn():
             return await to_thread.run_sync(
                 partial(self._call_raw, self.database.writer, fn, args, kwargs)
@@ -77,4 +90,5 @@ async def context_getter(request: Request) -> Context:
         settings=app.state.settings,
         database=app.state.database,
         cache=app.state.cache,
+        loader_cache=getattr(app.state, "loader_cache", None),
     )

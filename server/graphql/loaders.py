@@ -29,16 +29,42 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-def _by_id(context: Context, fetch: Callable[..., dict[int, V]], default: V) -> DataLoader[int, V]:
+def _shared(
+    context: Context, name: str, load: Callable[[list[K]], Awaitable[list[V]]]
+) -> DataLoader[K, V]:
+    """A DataLoader whose batches first take what the shared `LoaderCache` holds for this
+    request's data version and read only the rest (all of it after a write in the same
+    request, or with the cache off)."""
+
+    async def cached(keys: list[K]) -> list[V]:
+        cache = context.loader_cache
+        version = None if cache is None or context.wrote else await context.data_version()
+        if cache is None or version is None or context.wrote:
+            return await load(keys)
+        found: dict[Any, Any] = cache.get_many(version, name, keys)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            fresh: dict[Any, Any] = dict(zip(missing, await load(missing), strict=True))
+            if not context.wrote:
+                cache.put_many(version, name, fresh)
+            found.update(fresh)
+        return [found[key] for key in keys]
+
+    return DataLoader(load_fn=cached)
+
+
+def _by_id(
+    context: Context, name: str, fetch: Callable[..., dict[int, V]], default: V
+) -> DataLoader[int, V]:
     async def load(ids: list[int]) -> list[V]:
         found = await context.read(fetch, sorted(set(ids)))
         return [found.get(i, default) for i in ids]
 
-    return DataLoader(load_fn=load)
+    return _shared(context, name, load)
 
 
 def _paged(
-    context: Context, fetch: Callable[..., dict[int, list[Row[Any]]]], **options: Any
+    context: Context, name: str, fetch: Callable[..., dict[int, list[Row[Any]]]], **options: Any
 ) -> DataLoader[PageKey, list[Row[Any]]]:
     async def load(keys: list[PageKey]) -> list[list[Row[Any]]]:
         groups: dict[tuple[int, int], set[int]] = defaultdict(set)
@@ -53,11 +79,11 @@ def _paged(
                 results[(parent, first, offset)] = found.get(parent, [])
         return [results[key] for key in keys]
 
-    return DataLoader(load_fn=load)
+    return _shared(context, name, load)
 
 
 def _top(
-    context: Context, fetch: Callable[..., dict[int, list[Row[Any]]]]
+    context: Context, name: str, fetch: Callable[..., dict[int, list[Row[Any]]]]
 ) -> DataLoader[TopKey, list[Row[Any]]]:
     async def load(keys: list[TopKey]) -> list[list[Row[Any]]]:
         groups: dict[int, set[int]] = defaultdict(set)
@@ -70,7 +96,7 @@ def _top(
                 results[(parent, first)] = found.get(parent, [])
         return [results[key] for key in keys]
 
-    return DataLoader(load_fn=load)
+    return _shared(context, name, load)
 
 
 def _social_metrics(
@@ -98,42 +124,61 @@ class Loaders:
 
     def __init__(self, context: Context) -> None:
         self.user_exists: DataLoader[int, bool] = _by_id(
-            context, lambda s, ids: dict.fromkeys(windows.existing_users(s, ids), True), False
+            context,
+            "user_exists",
+            lambda s, ids: dict.fromkeys(windows.existing_users(s, ids), True),
+            False,
         )
-        self.artist: DataLoader[int, Any] = _by_id(context, windows.artists_by_id, None)
-        self.tag: DataLoader[int, Any] = _by_id(context, windows.tags_by_id, None)
-        self.friends = _paged(context, windows.friend_pages)
-        self.friend_count: DataLoader[int, int] = _by_id(context, windows.friend_counts, 0)
-        self.listens = _paged(context, windows.listen_pages)
-        self.listen_count: DataLoader[int, int] = _by_id(context, windows.listen_counts, 0)
-        self.listeners = _paged(context, windows.listener_pages)
+        self.artist: DataLoader[int, Any] = _by_id(context, "artist", windows.artists_by_id, None)
+        self.tag: DataLoader[int, Any] = _by_id(context, "tag", windows.tags_by_id, None)
+        self.friends = _paged(context, "friends", windows.friend_pages)
+        self.friend_count: DataLoader[int, int] = _by_id(
+            context, "friend_count", windows.friend_counts, 0
+        )
+        self.listens = _paged(context, "listens", windows.listen_pages)
+        self.listen_count: DataLoader[int, int] = _by_id(
+            context, "listen_count", windows.listen_counts, 0
+        )
+        self.listeners = _paged(context, "listeners", windows.listener_pages)
         self.artist_stats: DataLoader[int, tuple[int, int]] = _by_id(
-            context, windows.artist_play_stats, (0, 0)
+            context, "artist_stats", windows.artist_play_stats, (0, 0)
         )
-        self.artist_top_tags = _top(context, windows.artist_top_tags)
-        self.user_assignments = _paged(context, windows.assignment_pages, by_artist=False)
-        self.artist_assignments = _paged(context, windows.assignment_pages, by_artist=True)
+        self.artist_top_tags = _top(context, "artist_top_tags", windows.artist_top_tags)
+        self.user_assignments = _paged(
+            context, "user_assignments", windows.assignment_pages, by_artist=False
+        )
+        self.artist_assignments = _paged(
+            context, "artist_assignments", windows.assignment_pages, by_artist=True
+        )
         self.user_assignment_count: DataLoader[int, int] = _by_id(
-            context, lambda s, ids: windows.assignment_counts(s, ids, by_artist=False), 0
+            context,
+            "user_assignment_count",
+            lambda s, ids: windows.assignment_counts(s, ids, by_artist=False),
+            0,
         )
         self.artist_assignment_count: DataLoader[int, int] = _by_id(
-            context, lambda s, ids: windows.assignment_counts(s, ids, by_artist=True), 0
+            context,
+            "artist_assignment_count",
+            lambda s, ids: windows.assignment_counts(s, ids, by_artist=True),
+            0,
         )
-        self.user_top_tags = _top(context, windows.user_top_tags)
+        self.user_top_tags = _top(context, "user_top_tags", windows.user_top_tags)
         self.diversity: DataLoader[int, tuple[int, float, float | None]] = _by_id(
-            context, _diversity, (0, 0.0, None)
+            context, "diversity", _diversity, (0, 0.0, None)
         )
-        self.tag_artist_count: DataLoader[int, int] = _by_id(context, windows.tag_artist_counts, 0)
-        self.tag_top_artists = _top(context, windows.tag_top_artists)
+        self.tag_artist_count: DataLoader[int, int] = _by_id(
+            context, "tag_artist_count", windows.tag_artist_counts, 0
+        )
+        self.tag_top_artists = _top(context, "tag_top_artists", windows.tag_top_artists)
         self.tag_usage_yearly: DataLoader[int, list[tuple[int, int | None, int]]] = _by_id(
-            context, lambda s, ids: windows.tag_usage(s, ids, monthly=False), []
+            context, "tag_usage_yearly", lambda s, ids: windows.tag_usage(s, ids, monthly=False), []
         )
         # One cached computation per data version serves every user: no SQL per user.
         self.social_metrics: DataLoader[int, UserSocialPublic | None] = _by_id(
-            context, _social_metrics(context), None
+            context, "social_metrics", _social_metrics(context), None
         )
         self.tag_usage_monthly: DataLoader[int, list[tuple[int, int | None, int]]] = _by_id(
-            context, lambda s, ids: windows.tag_usage(s, ids, monthly=True), []
+            context, "tag_usage_monthly", lambda s, ids: windows.tag_usage(s, ids, monthly=True), []
         )
 
 

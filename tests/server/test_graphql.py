@@ -189,6 +189,8 @@ def test_filtered_artists_and_analytics(client: TestClient) -> None:
 
 def test_nested_query_runs_a_bounded_number_of_statements(full_client: TestClient) -> None:
     engine = full_client.app.state.database.engine  # type: ignore[attr-defined]
+    shared = full_client.app.state.loader_cache  # type: ignore[attr-defined]
+    shared.clear()
     with count_statements(engine) as statements:
         body = gql(full_client, NESTED)
     friends = body["data"]["user"]["friends"]["edges"]
@@ -196,9 +198,26 @@ def test_nested_query_runs_a_bounded_number_of_statements(full_client: TestClien
     assert all(len(f["node"]["topArtists"]["edges"]) == 5 for f in friends)
     assert len(statements) <= 6, statements
     small = NESTED.replace("first: 20", "first: 2").replace("first: 5", "first: 1")
+    shared.clear()
     with count_statements(engine) as fewer:
         gql(full_client, small)
     assert len(fewer) == len(statements)  # independent of `first`
+
+
+def test_nested_query_again_reads_its_rows_from_the_shared_cache(
+    full_client: TestClient,
+) -> None:
+    """Rows batched for one request serve the next at the same data version: the repeat
+    reads at most the data version itself."""
+    engine = full_client.app.state.database.engine  # type: ignore[attr-defined]
+    shared = full_client.app.state.loader_cache  # type: ignore[attr-defined]
+    shared.clear()
+    first = gql(full_client, NESTED)
+    with count_statements(engine) as statements:
+        again = gql(full_client, NESTED)
+    assert again == first
+    assert not [s for s in statements if "user_artists" in s or "artist_tag_counts" in s]
+    assert len(statements) <= 1, statements
 
 
 def test_full_data_values(full_client: TestClient) -> None:
@@ -304,3 +323,22 @@ def test_tag_by_unknown_or_invalid_name_is_null(client: TestClient) -> None:
 def test_nul_in_search_text_is_bad_input(client: TestClient) -> None:
     body = gql(client, '{ searchArtists(first: 2, query: "\\u0000x") { totalCount } }')
     assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
+def test_shared_rows_never_outlive_a_write(client: TestClient, auth: dict[str, str]) -> None:
+    """The shared loader cache is keyed by the data version: a write through REST or a
+    mutation is seen by the next query, never hidden behind rows cached before it."""
+    query = "{ user(id: 2) { topArtists(first: 2) { edges { weight node { id } } } } }"
+
+    def top() -> list[tuple[int, int]]:
+        edges = gql(client, query)["data"]["user"]["topArtists"]["edges"]
+        return [(e["node"]["id"], e["weight"]) for e in edges]
+
+    assert top() == [(4, 1000), (5, 500)]
+    assert top() == [(4, 1000), (5, 500)]  # now from the shared cache
+    put = client.put("/api/v1/users/2/artists/8", json={"weight": 5000}, headers=auth)
+    assert put.status_code == 201
+    assert top() == [(8, 5000), (4, 1000)]
+    body = {"query": "mutation { setListen(userId: 2, artistId: 8, weight: 1) { __typename } }"}
+    assert client.post("/graphql", json=body, headers=auth).status_code == 200
+    assert top() == [(4, 1000), (5, 500)]
