@@ -162,7 +162,7 @@ class Recommender:
     ) -> list[Recommended]:
         """The ``limit`` best artists ``profile``'s user does not listen to, with reasons."""
         rows, _unknown = self._rows(profile)
-        wanted = STRATEGY_COMPONENTS[strategy]
+        wanted = self._scored_components(strategy)
         with single_threaded_blas():
             scores = self.model.components(rows, wanted)
             blended = self.model.blend(scores, strategy)
@@ -190,6 +190,14 @@ class Recommender:
                 reasons = (PopularReason(listeners),)
             out.append(Recommended(int(self.artist_ids[item]), round(score, 6), reasons))
         return out
+
+    def _scored_components(self, strategy: Strategy) -> tuple[str, ...]:
+        """The components ``strategy`` blends, without those the blend weighs at 0 (each is
+        a full pass over the catalogue per request; their reasons would be untrue too)."""
+        names = STRATEGY_COMPONENTS[strategy]
+        if len(names) <= 1:
+            return names
+        return tuple(name for name in names if self.model.weights.of(name))
 
     def _score_scale(self, strategy: Strategy) -> float:
         """Blends are sums of per-user max-scaled components: dividing by the sum of the

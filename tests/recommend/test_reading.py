@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from server.db.engine import create_db_engine
@@ -56,7 +56,7 @@ def test_an_empty_table_reads_as_an_empty_array(small_db_url: str) -> None:
     engine = create_db_engine(small_db_url)
     try:
         with Session(engine) as session:
-            session.execute(UserFriend.__table__.delete())
+            session.execute(delete(UserFriend))
             rows = repo.friendship_rows(session)
             session.rollback()
     finally:

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from server.recommend.data import Interactions, UserProfile
-from server.recommend.hybrid import HybridModel
+from server.recommend.hybrid import BlendWeights, HybridModel
 from server.recommend.persistence import (
     database_key,
     find_model_file,
@@ -222,3 +222,20 @@ def test_the_newest_model_not_newer_than_the_data_is_found_and_old_ones_pruned(
     assert find_model_file(tmp_path, key, 4) == (tmp_path / f"recommender-v3-{key}.npz", False)
     assert find_model_file(tmp_path, "00000000", 5) is None
     assert [v for v, _p in model_files(tmp_path, key)] == [5, 3, 2]  # v1 pruned
+
+
+def test_a_component_the_blend_weighs_at_zero_is_not_computed(
+    world: Interactions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recommender = make_recommender(world)
+    recommender.model.weights = BlendWeights(knn=0.0)
+    expected = recommender.recommend(profile_of(world, 3), limit=5)
+
+    def refuse(_rows: object) -> None:
+        raise AssertionError("item-kNN scored although its weight is 0")
+
+    monkeypatch.setattr(recommender.model.knn, "score", refuse)
+    got = recommender.recommend(profile_of(world, 3), limit=5)
+
+    assert got == expected
+    assert len(got) == 5
