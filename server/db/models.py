@@ -160,7 +160,7 @@ class ArtistTagCount(Base):
     __tablename__ = "artist_tag_counts"
     __table_args__ = (
         # artist -> its most used tags: GraphQL topTags, GET /artists/{id}/tags.
-        Index("ix_artist_tag_counts_artist_rank", "artistID", "assignments"),
+        Index("ix_artist_tag_counts_artist_rank", "artistID", "assignments", "tagID"),
         # tag -> artists, most tagged first: the tag filters of the search, a tag's artists.
         Index("ix_artist_tag_counts_tag_rank", "tagID", "assignments", "artistID"),
         SQLITE_CLUSTERED,

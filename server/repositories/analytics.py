@@ -285,15 +285,22 @@ def user_weighted_tags(
     score = func.sum(
         cast(listens.c.weight, Float) * cast(per_tag.c.n, Float) / cast(per_artist.c.total, Float)
     )
-    stmt = (
-        select(per_tag.c.tag_id, Tag.value, score.label("score"))
+    # Scored and cut by tag id first; only the kept tags are named (a user of head artists
+    # spreads over tens of thousands of (artist, tag) rows at 100x the real data).
+    top = (
+        select(per_tag.c.tag_id, score.label("score"))
         .select_from(per_tag)
         .join(listens, listens.c.artist_id == per_tag.c.artist_id)
         .join(per_artist, per_artist.c.artist_id == per_tag.c.artist_id)
-        .join(Tag, Tag.id == per_tag.c.tag_id)
-        .group_by(per_tag.c.tag_id, Tag.value)
+        .group_by(per_tag.c.tag_id)
         .order_by(score.desc(), per_tag.c.tag_id)
         .limit(limit)
+        .subquery("top")
+    )
+    stmt = (
+        select(top.c.tag_id, Tag.value, top.c.score)
+        .join(Tag, Tag.id == top.c.tag_id)
+        .order_by(top.c.score.desc(), top.c.tag_id)
     )
     return [(int(t), str(name), float(s)) for t, name, s in session.execute(stmt)]
 

@@ -45,7 +45,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("artist_tag_counts", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_artist_tag_counts_artist_rank", ["artistID", "assignments"], unique=False
+            "ix_artist_tag_counts_artist_rank", ["artistID", "assignments", "tagID"], unique=False
         )
         batch_op.create_index(
             "ix_artist_tag_counts_tag_rank", ["tagID", "assignments", "artistID"], unique=False
