@@ -129,3 +129,19 @@ def test_candidates_include_the_most_listened_artists(world: Interactions) -> No
         found = set(candidates.items[row][candidates.items[row] >= 0].tolist())
         assert popular - known <= found
         assert not found & known
+
+
+def test_top_positive_agrees_with_a_full_sort() -> None:
+    rng = np.random.default_rng(4)
+    scores = rng.random((6, 400)).astype(np.float32)
+    scores[scores < 0.9] = 0.0  # ~40 positive per row, the rest ties at zero
+    scores[2] = 0.0
+    scores[2, [7, 300]] = [0.5, 0.25]
+    known = rng.random((6, 400)) < 0.05
+
+    for count in (5, 60):
+        top = top_positive(scores, known, count)
+        for row in range(6):
+            allowed = np.flatnonzero((scores[row] > 0) & ~known[row])
+            best = allowed[np.argsort(-scores[row, allowed], kind="stable")][:count]
+            assert sorted(top[row][top[row] >= 0].tolist()) == sorted(best.tolist())
