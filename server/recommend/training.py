@@ -5,6 +5,12 @@ components are fitted on the rest, the blend weights are tuned on the held-out a
 (`server.recommend.tuning`), and the components are fitted again on all the data with those
 weights. With fewer users (the test fixtures, a fresh database) tuning would fit noise: the
 defaults of `BlendWeights` are used.
+
+What keeps this bounded at 100× the real data (189,200 users, 327,020 artists, 9.3 M listens;
+~5 minutes on two cores, most of it ALS): the second ALS fit starts from the first one's
+factors (`HybridParams.als_refit_iterations`), the blend is tuned on a sample bounded by
+users × artists (`MAX_TUNING_CELLS`), and every step reports its wall time in
+`TrainingReport.seconds` (the ``train`` command prints them).
 """
 
 from __future__ import annotations
