@@ -217,7 +217,8 @@ class Recommender:
         if len(items) == 0:
             return {}
         if any(name in wanted for name in CF_COMPONENTS):
-            for item, artists in self._contributing_artists(items, scores.log_rows).items():
+            found = self._contributing_artists(items, scores.log_rows, factors="als" in wanted)
+            for item, artists in found.items():
                 reasons[item].append(SimilarArtistsReason(artists))
         if "social" in wanted:
             for item, friends in self._listening_friends(items, scores.social_weights).items():
@@ -231,10 +232,11 @@ class Recommender:
         }
 
     def _contributing_artists(
-        self, items: npt.NDArray[np.int64], log_rows: sp.csr_matrix
+        self, items: npt.NDArray[np.int64], log_rows: sp.csr_matrix, *, factors: bool
     ) -> dict[int, tuple[int, ...]]:
         """Per item, the user's artists ``i`` with the largest ``x_ui · (B[i, item] +
-        S[i, item])`` (EASE weights and item-kNN similarity), positive ones only."""
+        S[i, item] + cos(V_i, V_item))`` (EASE weights, item-kNN similarity and, when ALS
+        is blended, the cosine of its item factors), positive ones only."""
         own = log_rows.indices[log_rows.indptr[0] : log_rows.indptr[1]]
         if len(own) == 0:
             return {}
@@ -246,6 +248,8 @@ class Recommender:
         if item_found.any() and own_found.any():
             block = ease.weights[np.ix_(own_pos[own_found], item_pos[item_found])]
             link[np.ix_(own_found, item_found)] += block
+        if factors:
+            link += self._factor_similarity(own, items)
         contribution = weight[:, None] * link
         out: dict[int, tuple[int, ...]] = {}
         own_ids = self.artist_ids[own]
@@ -255,6 +259,26 @@ class Recommender:
             best = tuple(int(own_ids[i]) for i in order if values[i] > 0)
             if best:
                 out[item] = best
+        return out
+
+    def _factor_similarity(
+        self, own: npt.NDArray[np.int64], items: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float64]:
+        """Cosine of ALS item factors between the user's artists (rows) and ``items``
+        (columns), negatives as 0: the evidence behind an ALS score, which neither EASE's
+        block nor the item-kNN links may cover (an item outside EASE's artists, or linked
+        to the user's artists only through the factors)."""
+        als = self.model.als
+        out = np.zeros((len(own), len(items)), dtype=np.float64)
+        item_pos, item_found = index_of(als.items, items)
+        own_pos, own_found = index_of(als.items, own)
+        if not (item_found.any() and own_found.any()):
+            return out
+        mine = als.item_factors[own_pos[own_found]].astype(np.float64)
+        theirs = als.item_factors[item_pos[item_found]].astype(np.float64)
+        mine /= np.maximum(np.linalg.norm(mine, axis=1, keepdims=True), 1e-12)
+        theirs /= np.maximum(np.linalg.norm(theirs, axis=1, keepdims=True), 1e-12)
+        out[np.ix_(own_found, item_found)] = np.clip(mine @ theirs.T, 0.0, None)
         return out
 
     def _listening_friends(
