@@ -273,3 +273,20 @@ def test_full_dataset_search_finds_britney_first_for_pop(full_client: TestClient
     ]
     assert body["total"] == 653
     assert search(full_client, tags="rock", match="any")["total"] == 2248
+
+
+@pytest.mark.parametrize("sort", ["plays", "listeners"])
+def test_browsing_ranks_unheard_artists_last_by_id(
+    client: TestClient, auth: dict[str, str], sort: str
+) -> None:
+    """Artists the tally does not rank (no listens; by plays, also only zero weights) come
+    last, by id, on the fast path as on the general one, including a page across them."""
+    assert client.put("/api/v1/users/6/artists/8", json={"weight": 0}, headers=auth).is_success
+    created = client.post("/api/v1/artists", json={"name": "Nobody"}, headers=auth).json()
+    pages = (0, 3, 6)
+    fast = [ids(search(client, sort=sort, limit=3, offset=o)) for o in pages]
+    general = [ids(search(client, sort=sort, limit=3, offset=o, min_plays=0)) for o in pages]
+    assert fast == general
+    flat = [artist for page in fast for artist in page]
+    assert flat[-2:] == [8, created["id"]]
+    assert sorted(flat) == [*range(1, 9), created["id"]]
