@@ -38,8 +38,10 @@ def _shared(
 
     async def cached(keys: list[K]) -> list[V]:
         cache = context.loader_cache
-        version = None if cache is None or context.wrote else await context.data_version()
-        if cache is None or version is None or context.wrote:
+        if cache is None or context.wrote:
+            return await load(keys)
+        version = await context.data_version()
+        if version is None:
             return await load(keys)
         found: dict[Any, Any] = cache.get_many(version, name, keys)
         missing = [key for key in keys if key not in found]

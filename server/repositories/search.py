@@ -121,11 +121,6 @@ class ArtistFilter:
         bounds = (self.min_listeners, self.max_listeners, self.min_plays, self.max_plays)
         return any(bound is not None for bound in bounds)
 
-    @property
-    def restricts_artists(self) -> bool:
-        """True when the candidate set is likely small enough to aggregate after filtering."""
-        return bool(self.tag_groups) or self.name_contains is not None
-
 
 @dataclass(slots=True)
 class ArtistSearchRow:
@@ -137,6 +132,18 @@ class ArtistSearchRow:
     listeners: int
     matched: list[tuple[int, str, int]] = field(default_factory=list)
     """``(tag id, tag name, assignments)`` of the requested tags, most assigned first."""
+
+    @classmethod
+    def of(cls, row: Sequence[Any]) -> ArtistSearchRow:
+        """From a row starting (id, name, url, picture URL, plays, listeners)."""
+        return cls(
+            id=row[0],
+            name=row[1],
+            url=row[2],
+            picture_url=row[3],
+            plays=int(row[4]),
+            listeners=int(row[5]),
+        )
 
 
 def _year_window(f: ArtistFilter) -> list[ColumnElement[bool]]:
@@ -403,17 +410,7 @@ def _browse(
             else or_(stats.artist_id.is_(None), stats.plays == 0)
         )
         rows += list(session.execute(rest.where(unranked)))
-    return [
-        ArtistSearchRow(
-            id=row[0],
-            name=row[1],
-            url=row[2],
-            picture_url=row[3],
-            plays=int(row[4]),
-            listeners=int(row[5]),
-        )
-        for row in rows[offset:wanted]
-    ]
+    return [ArtistSearchRow.of(row) for row in rows[offset:wanted]]
 
 
 def search_artists(
@@ -473,16 +470,7 @@ def search_artists(
     rows: list[ArtistSearchRow] = []
     for row in session.execute(stmt):
         if not rows or rows[-1].id != row[0]:
-            rows.append(
-                ArtistSearchRow(
-                    id=row[0],
-                    name=row[1],
-                    url=row[2],
-                    picture_url=row[3],
-                    plays=int(row[4]),
-                    listeners=int(row[5]),
-                )
-            )
+            rows.append(ArtistSearchRow.of(row))
         if has_tags and row[6] is not None:
             rows[-1].matched.append((int(row[6]), str(row[7]), int(row[8])))
     return rows

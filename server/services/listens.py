@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from server.errors import InvalidInputError, NotFoundError
 from server.repositories import listens as repo
+from server.schemas.fields import INT64_MAX
 from server.schemas.listens import ArtistListenerPublic, ListenPublic, ListenSort, UserArtistPublic
 from server.schemas.pagination import Page, PageParams
 from server.services.artists import require_artist
@@ -84,20 +85,16 @@ def get_listen(session: Session, user_id: int, artist_id: int) -> ListenPublic:
     return ListenPublic(user_id=user_id, artist_id=artist_id, weight=listen.weight)
 
 
-MAX_PLAYS = 2**63 - 1
-"""The largest play count stored, a weight or an artist's total (a signed 64-bit integer)."""
-
-
 def require_plays_fit(session: Session, artist_id: int, *, old: int, new: int) -> None:
     """422 when setting a listen from ``old`` to ``new`` plays would take the artist's total
-    past `MAX_PLAYS`: each weight fits, but the artist's plays are stored too (the
+    past `INT64_MAX`: each weight fits, but the artist's plays are stored too (the
     `artist_stats` tally) and must stay exact. The database refuses it as well (PostgreSQL:
     out of range; a concurrent writer can only get there through that net)."""
     total = repo.artist_plays(session, artist_id) - old + new
-    if total > MAX_PLAYS:
+    if total > INT64_MAX:
         raise InvalidInputError(
             f"artist {artist_id} would have {total} plays in all, more than the largest play "
-            f"count stored ({MAX_PLAYS})",
+            f"count stored ({INT64_MAX})",
             artist_id=artist_id,
         )
 
