@@ -131,3 +131,19 @@ def test_set_listen_changes_weights_and_version(client: TestClient, auth: dict[s
     assert client.get("/api/v1/ready").json()["data_version"] == before + 1
     rows = client.get("/api/v1/users/2/artists", params={"sort": "artist_id"}).json()["items"]
     assert {r["artist_id"]: r["weight"] for r in rows}[4] == 7
+
+
+def test_set_listen_past_the_artists_largest_total_is_invalid_input(
+    client: TestClient, auth: dict[str, str]
+) -> None:
+    """The same rule as REST's 422: each weight fits 64 bits, and so must the artist's total
+    (Daft Punk, 7, has 1,000 plays); nothing is written."""
+    result = mutate(
+        client,
+        f"setListen(userId: 2, artistId: 7, weight: {2**63 - 1}) "
+        "{ __typename ... on InvalidInput { message } }",
+        auth,
+    )["data"]["setListen"]
+    assert result["__typename"] == "InvalidInput"
+    assert "plays in all" in result["message"]
+    assert client.get("/api/v1/users/2/artists/7").status_code == 404
