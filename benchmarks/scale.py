@@ -583,55 +583,31 @@ def plot(results: dict[str, Any], directory: Path) -> list[Path]:
     fig.savefig(written[-1], dpi=100)
     plt.close(fig)
 
-    # Endpoint p95
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), sharey=True)
-    for ax, backend in zip(axes, BACKENDS, strict=True):
-        for endpoint in ENDPOINTS:
-            xs, ys = series(
-                backend, lambda c, k=endpoint.key: c.get("endpoints", {}).get(k, {}).get("p95_ms")
-            )
-            if xs:
-                ax.plot(xs, ys, "o-", label=endpoint.key + (" (warm)" if endpoint.cached else ""))
-        ax.axhline(INTERACTIVE_P95_MS, color="red", ls="--", lw=1, label="50 ms target")
-        ax.set(
-            title=f"p95 under wrk ({backend})",
-            xlabel="users",
-            ylabel="ms",
-            xscale="log",
-            yscale="log",
-        )
-        ax.grid(True, which="both", alpha=0.3)
-    axes[1].legend(fontsize=7)
-    fig.tight_layout()
-    written.append(directory / "endpoints_p95.png")
-    fig.savefig(written[-1], dpi=100)
-    plt.close(fig)
+    # Endpoint p95, then server CPU per request (the load-insensitive view of the same runs)
+    def endpoint_plot(metric: str, title: str, name: str, *, target: bool) -> None:
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), sharey=True)
+        for ax, backend in zip(axes, BACKENDS, strict=True):
+            for endpoint in ENDPOINTS:
+                xs, ys = series(
+                    backend,
+                    lambda c, k=endpoint.key: c.get("endpoints", {}).get(k, {}).get(metric),
+                )
+                if xs:
+                    label = endpoint.key + (" (warm)" if endpoint.cached else "")
+                    ax.plot(xs, ys, "o-", label=label)
+            if target:
+                ax.axhline(INTERACTIVE_P95_MS, color="red", ls="--", lw=1, label="50 ms target")
+            ax.set(title=f"{title} ({backend})", xlabel="users", ylabel="ms", xscale="log")
+            ax.set_yscale("log")
+            ax.grid(True, which="both", alpha=0.3)
+        axes[1].legend(fontsize=7)
+        fig.tight_layout()
+        written.append(directory / name)
+        fig.savefig(written[-1], dpi=100)
+        plt.close(fig)
 
-    # Server CPU per request: the load-insensitive view of the same endpoints
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), sharey=True)
-    for ax, backend in zip(axes, BACKENDS, strict=True):
-        for endpoint in ENDPOINTS:
-            xs, ys = series(
-                backend,
-                lambda c, k=endpoint.key: (
-                    c.get("endpoints", {}).get(k, {}).get("cpu_ms_per_request")
-                ),
-            )
-            if xs:
-                ax.plot(xs, ys, "o-", label=endpoint.key + (" (warm)" if endpoint.cached else ""))
-        ax.set(
-            title=f"server CPU per request ({backend})",
-            xlabel="users",
-            ylabel="ms",
-            xscale="log",
-            yscale="log",
-        )
-        ax.grid(True, which="both", alpha=0.3)
-    axes[1].legend(fontsize=7)
-    fig.tight_layout()
-    written.append(directory / "endpoints_cpu.png")
-    fig.savefig(written[-1], dpi=100)
-    plt.close(fig)
+    endpoint_plot("p95_ms", "p95 under wrk", "endpoints_p95.png", target=True)
+    endpoint_plot("cpu_ms_per_request", "server CPU per request", "endpoints_cpu.png", target=False)
 
     # Recommender and graph
     fig, axes = plt.subplots(1, 3, figsize=(13, 4))
