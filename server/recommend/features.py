@@ -50,12 +50,32 @@ def sparse_rows_product(left: sp.csr_matrix, right: sp.csr_matrix) -> npt.NDArra
     327,020 artists (~110,000 artist-tag pairs at 100×) 0.8 ms instead of scipy's 2.0 ms,
     which builds a sparse result first."""
     n, width = left.shape[0], right.shape[1]
+    return _gathered_sums(left, right).reshape(n, width).astype(np.float32)
+
+
+def sparse_row_product_entries(
+    left: sp.csr_matrix, right: sp.csr_matrix
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    """The non-zero columns (ascending) and values of ``sparse_rows_product(left, right)``
+    for a one-row ``left``: the same sums, bit for bit, without the dense row."""
+    if left.shape[0] != 1:
+        raise ValueError("one row only")
+    flat = _gathered_sums(left, right)
+    columns = np.flatnonzero(flat)
+    return columns, flat[columns].astype(np.float32)
+
+
+def _gathered_sums(left: sp.csr_matrix, right: sp.csr_matrix) -> npt.NDArray[np.float64]:
+    """``left @ right`` flattened row after row (float64 sums, in the order of ``left``'s
+    entries), with the rows of ``right`` that ``left`` names gathered and summed by one
+    ``bincount``."""
+    n, width = left.shape[0], right.shape[1]
     picked = right[left.indices]
     lengths = np.diff(picked.indptr)
     weights = np.repeat(left.data, lengths) * picked.data
     rows = np.repeat(np.repeat(np.arange(n, dtype=np.int64), np.diff(left.indptr)), lengths)
     flat = np.bincount(rows * width + picked.indices, weights=weights, minlength=n * width)
-    return flat.reshape(n, width).astype(np.float32)
+    return np.asarray(flat, dtype=np.float64)
 
 
 def tag_idf(artist_tag_counts: sp.csr_matrix) -> npt.NDArray[np.float32]:

@@ -38,6 +38,7 @@ from server.recommend.features import (
     artist_tag_vectors,
     l2_rows,
     log_plays,
+    sparse_row_product_entries,
     sparse_rows_product,
     tag_idf,
     user_tag_profiles,
@@ -115,13 +116,19 @@ class BlendWeights:
 @dataclass(slots=True)
 class ComponentScores:
     """Per-user max-scaled component scores (known artists zeroed) and what built them
-    (``tag_profiles`` and ``social_weights`` are empty unless those components were wanted)."""
+    (``tag_profiles`` and ``social_weights`` are empty unless those components were wanted).
+
+    ``items``: the artists (indices, ascending) the columns of ``scaled`` and ``known`` stand
+    for when the scores are a candidate set's (`HybridModel.candidate_components`); None
+    when there is a column per artist.
+    """
 
     scaled: dict[str, FloatArray]
     known: sp.csr_matrix
     tag_profiles: sp.csr_matrix
     log_rows: sp.csr_matrix
     social_weights: sp.csr_matrix = field(repr=False)
+    items: IntArray | None = None
 
 
 class HybridModel:
@@ -224,7 +231,8 @@ class HybridModel:
     # --- scoring ---------------------------------------------------------------------------
 
     def components(self, rows: UserRows, wanted: tuple[str, ...] = COMPONENTS) -> ComponentScores:
-        """Per-user max-scaled scores of the ``wanted`` components for ``rows``."""
+        """Per-user max-scaled scores of the ``wanted`` components for ``rows``, a column per
+        artist (what evaluation and tuning rank; one request uses `candidate_components`)."""
         log_rows = log_plays(rows.plays)
         known = sp.csr_matrix(rows.plays, dtype=bool)
         raw: dict[str, FloatArray] = {}
@@ -234,24 +242,13 @@ class HybridModel:
             raw["als"] = self.als.score(rows)
         if "knn" in wanted:
             raw["knn"] = self.knn.score(rows)
-        n = rows.n
-        social_weights = sp.csr_matrix((n, self.n_users), dtype=np.float32)
+        social_weights = self._social_weights(rows, log_rows, wanted)
         if "social" in wanted:
-            social_weights = self.social_weights(log_rows, rows.friends)
             raw["social"] = np.asarray(
                 (social_weights @ self.user_vectors).toarray(), dtype=np.float32
             )
-        profiles = sp.csr_matrix((n, self.n_tags), dtype=np.float32)
+        profiles = self._tag_profiles(rows, log_rows, wanted)
         if "tags" in wanted:
-            profiles = user_tag_profiles(
-                log_rows,
-                rows.tags,
-                self.tag_vectors,
-                self.idf,
-                own_weight=self.params.own_tag_weight,
-                tag_costs=self.tag_costs,
-                budget=self.params.tag_profile_budget,
-            )
             raw["tags"] = sparse_rows_product(profiles, self.tag_vectors_t)
         return ComponentScores(
             scaled={
@@ -261,6 +258,113 @@ class HybridModel:
             tag_profiles=profiles,
             log_rows=log_rows,
             social_weights=social_weights,
+        )
+
+    def candidate_components(
+        self, rows: UserRows, wanted: tuple[str, ...] = COMPONENTS, *, fill: int = 0
+    ) -> ComponentScores:
+        """`components` of one user's row on a candidate set of artists instead of all of them:
+        the same values, column for column, for what one request needs to rank.
+
+        The candidates are every artist some wanted component scores (EASE's kept artists,
+        ALS's artists with factors, the non-zero entries of item-kNN, social and tags), the
+        user's known artists, and the ``fill`` most listened artists beyond those. Every
+        other artist scores exactly 0 in every component, so its blend is 0 and, among the
+        zeros, the popularity order (`top_k`'s tie order) puts the ``fill`` ones first: a
+        ``top_k`` of at most ``fill`` over the candidates equals the one over the
+        catalogue. The per-user scaling is unchanged too: a row's maximum over the unknown
+        artists only matters when positive, and then it is a candidate's.
+
+        At 100× the real data the catalogue is 327,020 artists and a request's candidates
+        ~50,000 (ALS's) plus the sparse components' few thousands: each numpy pass of the
+        scaling, the blend and the ranking reads a fraction of the memory.
+        """
+        if rows.n != 1:
+            raise ValueError("candidate scores are for one user's row")
+        log_rows = log_plays(rows.plays)
+        known = np.unique(sp.csr_matrix(rows.plays).indices).astype(np.int64)
+        found: dict[str, tuple[IntArray, FloatArray]] = {}
+        if "ease" in wanted:
+            found["ease"] = (self.ease.items, self.ease.score_items(rows)[0])
+        if "als" in wanted:
+            found["als"] = (self.als.items, self.als.score_items(rows)[0])
+        if "knn" in wanted:
+            product = self.knn.score_sparse(rows)
+            found["knn"] = (product.indices.astype(np.int64), product.data.astype(np.float32))
+        social_weights = self._social_weights(rows, log_rows, wanted)
+        if "social" in wanted:
+            product = sp.csr_matrix(social_weights @ self.user_vectors)
+            found["social"] = (
+                product.indices.astype(np.int64),
+                product.data.astype(np.float32),
+            )
+        profiles = self._tag_profiles(rows, log_rows, wanted)
+        if "tags" in wanted:
+            found["tags"] = sparse_row_product_entries(profiles, self.tag_vectors_t)
+        chosen = np.zeros(self.n_artists, dtype=bool)
+        for columns, _values in found.values():
+            chosen[columns] = True
+        chosen[known] = True
+        chosen[self._popular_beyond(chosen, fill)] = True
+        items = np.flatnonzero(chosen).astype(np.int64)
+        position = np.empty(self.n_artists, dtype=np.int64)
+        position[items] = np.arange(len(items), dtype=np.int64)
+        known_columns = sp.csr_matrix(
+            (np.ones(len(known), dtype=bool), (np.zeros(len(known), np.int64), position[known])),
+            shape=(1, len(items)),
+        )
+        scaled: dict[str, FloatArray] = {}
+        for name, (columns, values) in found.items():
+            row = np.zeros((1, len(items)), dtype=np.float32)
+            row[0, position[columns]] = values
+            scaled[name] = scale_per_user(row, known_columns, copy=False)
+        return ComponentScores(
+            scaled=scaled,
+            known=known_columns,
+            tag_profiles=profiles,
+            log_rows=log_rows,
+            social_weights=social_weights,
+            items=items,
+        )
+
+    def _popular_beyond(self, taken: npt.NDArray[np.bool_], count: int) -> IntArray:
+        """The ``count`` first artists in the popularity order (`popularity_rank`) that
+        ``taken`` (a mask over the artists) does not hold; fewer if the catalogue runs out.
+
+        Walked in growing slices: the taken artists are mostly the popular head (ALS's
+        artists are the most listened), so the first slices often hold none."""
+        order = self.popularity_order()
+        out: list[IntArray] = []
+        missing, start, size = count, 0, max(4 * count, 1024)
+        while missing > 0 and start < len(order):
+            window = order[start : start + size]
+            free = window[~taken[window]][:missing]
+            out.append(free)
+            missing -= len(free)
+            start += size
+            size *= 4
+        return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
+
+    def _social_weights(
+        self, rows: UserRows, log_rows: sp.csr_matrix, wanted: tuple[str, ...]
+    ) -> sp.csr_matrix:
+        if "social" not in wanted:
+            return sp.csr_matrix((rows.n, self.n_users), dtype=np.float32)
+        return self.social_weights(log_rows, rows.friends)
+
+    def _tag_profiles(
+        self, rows: UserRows, log_rows: sp.csr_matrix, wanted: tuple[str, ...]
+    ) -> sp.csr_matrix:
+        if "tags" not in wanted:
+            return sp.csr_matrix((rows.n, self.n_tags), dtype=np.float32)
+        return user_tag_profiles(
+            log_rows,
+            rows.tags,
+            self.tag_vectors,
+            self.idf,
+            own_weight=self.params.own_tag_weight,
+            tag_costs=self.tag_costs,
+            budget=self.params.tag_profile_budget,
         )
 
     def social_weights(self, log_rows: sp.csr_matrix, friends: sp.csr_matrix) -> sp.csr_matrix:
@@ -287,10 +391,10 @@ class HybridModel:
         strategy: Strategy = Strategy.HYBRID,
         weights: BlendWeights | None = None,
     ) -> FloatArray:
-        """The ranking scores of ``strategy`` (known artists not masked; see `rank`)."""
+        """The ranking scores of ``strategy``, a column per column of ``scores`` (known
+        artists not masked; see `top`)."""
         w = weights or self.weights
-        n = scores.known.shape[0]
-        out = np.zeros((n, self.n_artists), dtype=np.float32)
+        out = np.zeros(scores.known.shape, dtype=np.float32)
         names = STRATEGY_COMPONENTS[strategy]
         if len(names) == 1:
             out += scores.scaled[names[0]]
@@ -299,8 +403,26 @@ class HybridModel:
                 if w.of(name):
                     out += np.float32(w.of(name)) * scores.scaled[name]
             if w.popularity_penalty:
-                out /= self.popularity_discount(w.popularity_penalty)
+                discount = self.popularity_discount(w.popularity_penalty)
+                out /= discount if scores.items is None else discount[scores.items]
         return out
+
+    def top(
+        self, scores: ComponentScores, blended: FloatArray, k: int
+    ) -> tuple[npt.NDArray[np.int64], FloatArray]:
+        """Each row's ``k`` best unknown artists (indices, ``-1`` padded, as `top_k`) and
+        their ``blended`` scores (0 where padded), whether ``scores`` has a column per
+        artist or a candidate set's (`candidate_components`, with ``fill`` ≥ ``k``)."""
+        listeners, rank = self.listeners, self.popularity_rank()
+        items = scores.items
+        if items is not None:
+            listeners, rank = listeners[items], rank[items]
+        chosen = top_k(blended, scores.known, k, listeners, rank=rank)
+        values = np.take_along_axis(blended, np.maximum(chosen, 0), axis=1)
+        values[chosen < 0] = 0.0
+        if items is not None:
+            chosen = np.where(chosen >= 0, items[np.maximum(chosen, 0)], -1)
+        return chosen, values
 
     def popularity_discount(self, exponent: float) -> FloatArray:
         """``listeners ** exponent`` per artist (at least 1 listener), cached per exponent:
@@ -326,6 +448,20 @@ class HybridModel:
         found = cache.get("rank")
         if found is None:
             found = cache["rank"] = popularity_rank(self.listeners)
+        return found
+
+    def popularity_order(self) -> IntArray:
+        """The artists in the order of `popularity_rank` (its inverse), once per model."""
+        cache = self._discounts
+        if cache.get("listeners") is not self.listeners:
+            cache.clear()
+            cache["listeners"] = self.listeners
+        found = cache.get("order")
+        if found is None:
+            rank = self.popularity_rank()
+            found = np.empty(len(rank), dtype=np.int64)
+            found[rank] = np.arange(len(rank), dtype=np.int64)
+            cache["order"] = found
         return found
 
     def score(self, rows: UserRows, strategy: Strategy = Strategy.HYBRID) -> FloatArray:

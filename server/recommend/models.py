@@ -133,7 +133,11 @@ class ItemKNN:
         self.similarity = similarity
 
     def score(self, rows: UserRows) -> FloatArray:
-        return np.asarray((log_plays(rows.plays) @ self.similarity).toarray(), dtype=np.float32)
+        return np.asarray(self.score_sparse(rows).toarray(), dtype=np.float32)
+
+    def score_sparse(self, rows: UserRows) -> sp.csr_matrix:
+        """`score` as the sparse product it is (zero wherever no neighbour points)."""
+        return sp.csr_matrix(log_plays(rows.plays) @ self.similarity)
 
     def to_arrays(self, prefix: str) -> Arrays:
         return pack_csr(f"{prefix}.similarity", self.similarity)
@@ -195,9 +199,15 @@ class EASE:
     def score(self, rows: UserRows) -> FloatArray:
         out = np.zeros((rows.n, self.n_artists), dtype=np.float32)
         if len(self.items):
-            sub = log_plays(rows.plays)[:, self.items]
-            out[:, self.items] = np.asarray(sub @ self.weights, dtype=np.float32)
+            out[:, self.items] = self.score_items(rows)
         return out
+
+    def score_items(self, rows: UserRows) -> FloatArray:
+        """n × ``len(items)``: the scores of the artists EASE keeps (every other one is 0)."""
+        if not len(self.items):
+            return np.zeros((rows.n, 0), dtype=np.float32)
+        sub = log_plays(rows.plays)[:, self.items]
+        return np.asarray(sub @ self.weights, dtype=np.float32)
 
     def to_arrays(self, prefix: str) -> Arrays:
         return {f"{prefix}.items": self.items, f"{prefix}.weights": self.weights}
@@ -398,13 +408,18 @@ class ALS:
         return out
 
     def score(self, rows: UserRows) -> FloatArray:
-        users = self.user_factors(rows).astype(np.float32)
-        scores = np.asarray(users @ self.item_factors.T, dtype=np.float32)
+        scores = self.score_items(rows)
         if self._all_items:
             return scores
         out = np.zeros((rows.n, self.n_artists), dtype=np.float32)
         out[:, self.items] = scores
         return out
+
+    def score_items(self, rows: UserRows) -> FloatArray:
+        """n × ``len(items)``: the scores of the artists with factors (every other one is 0;
+        these may be negative)."""
+        users = self.user_factors(rows).astype(np.float32)
+        return np.asarray(users @ self.item_factors.T, dtype=np.float32)
 
     def to_arrays(self, prefix: str) -> Arrays:
         return {f"{prefix}.item_factors": self.item_factors, f"{prefix}.items": self.items}

@@ -158,25 +158,31 @@ class Recommender:
     # --- recommendations -------------------------------------------------------------------
 
     def recommend(
-        self, profile: UserProfile, *, limit: int, strategy: Strategy = Strategy.HYBRID
+        self,
+        profile: UserProfile,
+        *,
+        limit: int,
+        strategy: Strategy = Strategy.HYBRID,
+        exhaustive: bool = False,
     ) -> list[Recommended]:
-        """The ``limit`` best artists ``profile``'s user does not listen to, with reasons."""
+        """The ``limit`` best artists ``profile``'s user does not listen to, with reasons.
+
+        Scored on the candidate set of `HybridModel.candidate_components`; ``exhaustive``
+        scores every artist instead (what evaluation ranks: the same answer, slower — the
+        reference the candidate path is tested against).
+        """
         rows, _unknown = self._rows(profile)
         wanted = self._scored_components(strategy)
         with single_threaded_blas():
-            scores = self.model.components(rows, wanted)
+            if exhaustive:
+                scores = self.model.components(rows, wanted)
+            else:
+                scores = self.model.candidate_components(rows, wanted, fill=limit)
             blended = self.model.blend(scores, strategy)
-        chosen = top_k(
-            blended,
-            scores.known,
-            limit,
-            self.model.listeners,
-            rank=self.model.popularity_rank(),
-        )[0]
-        chosen = chosen[chosen >= 0]
+        found, found_values = self.model.top(scores, blended, limit)
+        chosen, values = found[0][found[0] >= 0], found_values[0][found[0] >= 0]
         scale = self._score_scale(strategy)
         top_listeners = max(int(self.model.listeners.max(initial=0)), 1)
-        values = blended[0, chosen]
         scored = chosen[(values > 0) & (strategy is not Strategy.POPULAR)]
         evidence = self._evidence(scored, scores, wanted)
         out: list[Recommended] = []
