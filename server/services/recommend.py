@@ -73,7 +73,7 @@ from server.schemas.recommend import (
 )
 from server.services.artists import require_artist
 from server.services.cache import ResultCache
-from server.services.users import require_user
+from server.services.users import user_not_found
 
 log = logging.getLogger("soundstream.recommend")
 
@@ -162,14 +162,14 @@ def _check_limit(limit: int) -> None:
 
 def load_profile(session: Session, user_id: int) -> UserProfile:
     """The user's listens, friends and tag counts as they are now; 404 for no such user."""
-    plays = repo.user_plays(session, user_id)
-    if not plays:
-        require_user(session, user_id)  # listens prove existence; only none needs a check
+    state = repo.user_state(session, user_id)
+    if not state.exists:
+        raise user_not_found(user_id)
     return UserProfile(
         user_id=user_id,
-        plays=plays,
-        friend_ids=tuple(repo.user_friend_ids(session, user_id)),
-        tag_counts=repo.user_tag_counts(session, user_id),
+        plays=state.plays,
+        friend_ids=tuple(state.friend_ids),
+        tag_counts=state.tag_counts,
     )
 
 
@@ -208,8 +208,8 @@ def recommend_for_user(
                 artist_ids.update(reason.artist_ids)
             elif isinstance(reason, FoundTags):
                 tag_ids.update(reason.tag_ids)
-    names = repo.artist_names(session, artist_ids)
-    tags = repo.tag_names(session, tag_ids)
+    names, tags = repo.names(session, artist_ids, tag_ids)
+    existing = [item for item in found if item.artist_id in names][:limit]  # deleted since
     items = [
         RecommendationPublic(
             artist_id=item.artist_id,
@@ -217,14 +217,13 @@ def recommend_for_user(
             score=item.score,
             reasons=[r for r in (_reason(x, names, tags) for x in item.reasons) if r is not None],
         )
-        for item in found
-        if item.artist_id in names  # deleted since training
+        for item in existing
     ]
     return RecommendationsPublic(
         user_id=user_id,
         strategy=strategy,
         model_version=recommender.model_version,
-        items=items[:limit],
+        items=items,
     )
 
 
