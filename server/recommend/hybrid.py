@@ -38,7 +38,7 @@ from server.recommend.features import (
     artist_tag_vectors,
     l2_rows,
     log_plays,
-    sparse_row_product_entries,
+    sparse_row_product,
     sparse_rows_product,
     tag_idf,
     user_tag_profiles,
@@ -299,11 +299,16 @@ class HybridModel:
                 product.data.astype(np.float32),
             )
         profiles = self._tag_profiles(rows, log_rows, wanted)
+        wide: dict[str, npt.NDArray[np.float64]] = {}
         if "tags" in wanted:
-            found["tags"] = sparse_row_product_entries(profiles, self.tag_vectors_t)
+            # a row per artist already (a bincount), and at 100× non-zero for a third of
+            # them: read at the candidates rather than listed
+            wide["tags"] = sparse_row_product(profiles, self.tag_vectors_t)
         chosen = np.zeros(self.n_artists, dtype=bool)
         for columns, _values in found.values():
             chosen[columns] = True
+        for flat in wide.values():
+            chosen |= flat != 0
         chosen[known] = True
         chosen[self._popular_beyond(chosen, fill)] = True
         items = np.flatnonzero(chosen).astype(np.int64)
@@ -318,6 +323,10 @@ class HybridModel:
             row = np.zeros((1, len(items)), dtype=np.float32)
             row[0, position[columns]] = values
             scaled[name] = scale_per_user(row, known_columns, copy=False)
+        for name, flat in wide.items():
+            row = flat[items].astype(np.float32)[None, :]
+            scaled[name] = scale_per_user(row, known_columns, copy=False)
+        scaled = {name: scaled[name] for name in wanted if name in scaled}
         return ComponentScores(
             scaled=scaled,
             known=known_columns,

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 import scipy.sparse as sp
 
 from server.recommend.data import Interactions, UserRows
-from server.recommend.features import log_plays, sparse_rows_product, within_budget
+from server.recommend.features import (
+    log_plays,
+    sparse_row_product,
+    sparse_rows_product,
+    within_budget,
+)
 from server.recommend.hybrid import HybridModel, popularity_rank, scale_per_user, top_k
 from server.recommend.models import ALS, EASE, ItemKNN, MostPopular
 from tests.recommend.conftest import genre_of_artist, genre_of_user
@@ -252,3 +258,43 @@ def test_the_gathered_row_product_equals_scipys() -> None:
     assert np.allclose(got, (left @ right).toarray(), atol=1e-6)
     empty = sp.csr_matrix((2, 50), dtype=np.float32)
     assert not sparse_rows_product(empty, right).any()
+
+
+def _within_budget_by_full_sort(
+    profiles: sp.csr_matrix, costs: npt.NDArray[np.int64], budget: int
+) -> npt.NDArray[np.float32]:
+    """The budget cut as first written: every row's entries sorted."""
+    m = sp.csr_matrix(profiles, copy=True)
+    m.sort_indices()
+    out = np.zeros(m.shape, dtype=np.float32)
+    for row in range(m.shape[0]):
+        lo, hi = m.indptr[row], m.indptr[row + 1]
+        order = np.argsort(-m.data[lo:hi], kind="stable")
+        total = np.cumsum(costs[m.indices[lo:hi][order]])
+        kept = order[: max(int(np.searchsorted(total, budget, side="right")), 1)]
+        out[row, m.indices[lo:hi][kept]] = m.data[lo:hi][kept]
+    return out
+
+
+@pytest.mark.parametrize("budget", [1, 500, 5_000, 60_000, 10**9])
+def test_the_budget_cut_sorts_only_the_head_yet_keeps_what_a_full_sort_keeps(budget: int) -> None:
+    rng = np.random.default_rng(3)
+    # 3,000 tags a row, strengths with many ties (rounded), costs 1-40 artists
+    dense = np.round(rng.random((3, 3000)), 2).astype(np.float32)
+    dense[dense < 0.3] = 0
+    profiles = sp.csr_matrix(dense)
+    costs = rng.integers(1, 40, size=3000).astype(np.int64)
+
+    got = within_budget(profiles, costs, budget).toarray()
+
+    assert np.array_equal(got, _within_budget_by_full_sort(profiles, costs, budget))
+
+
+def test_the_one_row_product_is_the_rows_product_before_its_cast() -> None:
+    left = sp.random(1, 50, density=0.2, format="csr", random_state=1, dtype=np.float32)
+    right = sp.random(50, 300, density=0.05, format="csr", random_state=2, dtype=np.float32)
+
+    got = sparse_row_product(left, right)
+
+    assert got.dtype == np.float64
+    assert np.array_equal(got.astype(np.float32), sparse_rows_product(left, right)[0])
