@@ -62,6 +62,35 @@ TAG_SIMILARITY_WEIGHT = 0.2
 tags order the artists that share no listener (and all neighbours of a one-listener artist)."""
 
 
+def dense_columns(matrix: sp.csr_matrix, columns: npt.NDArray[np.int64]) -> npt.NDArray[Any]:
+    """``matrix[:, columns].toarray()`` for distinct ``columns``, matched by a search in the
+    sorted columns: scipy's column indexing builds an array as wide as the matrix per call
+    (327,020 artists at 100×) for a few rows and ~20 columns."""
+    m = sp.csr_matrix(matrix)
+    out = np.zeros((m.shape[0], len(columns)), dtype=m.dtype)
+    if len(columns) == 0 or m.nnz == 0:
+        return out
+    order = np.argsort(columns, kind="stable")
+    ordered = columns[order]
+    pos = np.minimum(np.searchsorted(ordered, m.indices), len(ordered) - 1)
+    hit = ordered[pos] == m.indices
+    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
+    out[rows[hit], order[pos[hit]]] = m.data[hit]
+    return out
+
+
+def _best_rows(values: npt.NDArray[Any], ids: npt.NDArray[np.int64]) -> list[npt.NDArray[np.int64]]:
+    """Per column of ``values`` (rows × columns), the ``ids`` of its rows with positive
+    values, the largest first (ties: lower id), at most ``REASON_ITEMS``."""
+    if values.shape[1] == 0:
+        return []
+    keys = (np.broadcast_to(ids[:, None], values.shape), -values)
+    order = np.lexsort(keys, axis=0)[:REASON_ITEMS]
+    best = np.take_along_axis(values, order, axis=0)
+    named = ids[order]
+    return [named[best[:, c] > 0, c] for c in range(values.shape[1])]
+
+
 @dataclass(frozen=True, slots=True)
 class SimilarArtistsReason:
     """The user's artists that contributed most to the collaborative score."""
@@ -247,7 +276,7 @@ class Recommender:
         if len(own) == 0:
             return {}
         weight = log_rows.data[log_rows.indptr[0] : log_rows.indptr[1]].astype(np.float64)
-        link = np.asarray(self.model.knn.similarity[own][:, items].toarray(), dtype=np.float64)
+        link = dense_columns(self.model.knn.similarity[own], items).astype(np.float64)
         ease = self.model.ease
         item_pos, item_found = index_of(ease.items, items)
         own_pos, own_found = index_of(ease.items, own)
@@ -257,15 +286,13 @@ class Recommender:
         if factors:
             link += self._factor_similarity(own, items)
         contribution = weight[:, None] * link
-        out: dict[int, tuple[int, ...]] = {}
         own_ids = self.artist_ids[own]
-        for column, item in enumerate(items.tolist()):
-            values = contribution[:, column]
-            order = np.lexsort((own_ids, -values))[:REASON_ITEMS]
-            best = tuple(int(own_ids[i]) for i in order if values[i] > 0)
-            if best:
-                out[item] = best
-        return out
+        best = _best_rows(contribution, own_ids)
+        return {
+            item: tuple(int(a) for a in found)
+            for item, found in zip(items.tolist(), best, strict=True)
+            if len(found)
+        }
 
     def _factor_similarity(
         self, own: npt.NDArray[np.int64], items: npt.NDArray[np.int64]
@@ -293,18 +320,15 @@ class Recommender:
         friends = social.indices[social.indptr[0] : social.indptr[1]]
         if len(friends) == 0:
             return {}
-        plays = np.asarray(self.model.user_vectors[friends][:, items].toarray())
+        plays = dense_columns(self.model.user_vectors[friends], items)
         friend_ids = self.user_ids[friends]
-        out: dict[int, FriendsReason] = {}
-        for column, item in enumerate(items.tolist()):
-            amount = plays[:, column]
-            listening = np.flatnonzero(amount > 0)
-            if len(listening) == 0:
-                continue
-            order = listening[np.lexsort((friend_ids[listening], -amount[listening]))]
-            named = tuple(int(friend_ids[i]) for i in order[:REASON_ITEMS])
-            out[item] = FriendsReason(named, len(listening))
-        return out
+        listening = np.count_nonzero(plays > 0, axis=0)
+        named = _best_rows(plays, friend_ids)
+        return {
+            item: FriendsReason(tuple(int(u) for u in found), int(total))
+            for item, found, total in zip(items.tolist(), named, listening.tolist(), strict=True)
+            if total
+        }
 
     def _shared_tags(
         self, items: npt.NDArray[np.int64], profiles: sp.csr_matrix
@@ -312,27 +336,31 @@ class Recommender:
         """Per item, the tags with the largest ``profile[t] · tag_vector[item, t]``.
 
         Matched through the profile's (few, sorted) tags: an element-wise product of the
-        items' rows with the profile row made scipy walk all 444,248 tags at 100×."""
+        items' rows with the profile row made scipy walk all 444,248 tags at 100×. All
+        items' tags are matched and ordered at once (a loop per item was 0.6 ms at 100×)."""
         profile = sp.csr_matrix(profiles[0])
         profile.sort_indices()
         mine, strength = profile.indices, profile.data
-        rows = sp.csr_matrix(self.model.tag_vectors[items])
-        out: dict[int, tuple[int, ...]] = {}
         if len(mine) == 0:
-            return out
-        for row, item in enumerate(items.tolist()):
-            lo, hi = rows.indptr[row], rows.indptr[row + 1]
-            tags, weight = rows.indices[lo:hi], rows.data[lo:hi]
-            pos = np.minimum(np.searchsorted(mine, tags), len(mine) - 1)
-            shared = mine[pos] == tags
-            tags, weight = tags[shared], weight[shared] * strength[pos[shared]]
-            keep = weight > 0
-            tags, weight = tags[keep], weight[keep]
-            if len(tags) == 0:
-                continue
-            order = np.lexsort((self.tag_ids[tags], -weight))[:REASON_ITEMS]
-            out[item] = tuple(int(self.tag_ids[tags[i]]) for i in order)
-        return out
+            return {}
+        rows = sp.csr_matrix(self.model.tag_vectors[items])
+        owner = np.repeat(np.arange(len(items)), np.diff(rows.indptr))
+        tags, weight = rows.indices, rows.data
+        pos = np.minimum(np.searchsorted(mine, tags), len(mine) - 1)
+        shared = mine[pos] == tags
+        owner, tags = owner[shared], tags[shared]
+        weight = weight[shared] * strength[pos[shared]]
+        keep = weight > 0
+        owner, tags, weight = owner[keep], tags[keep], weight[keep]
+        order = np.lexsort((self.tag_ids[tags], -weight, owner))
+        owner = owner[order]
+        place = np.arange(len(order)) - np.searchsorted(owner, owner)  # within its item
+        first = place < REASON_ITEMS
+        out: dict[int, list[int]] = {}
+        item_list = items.tolist()
+        for row, tag in zip(owner[first].tolist(), tags[order][first].tolist(), strict=True):
+            out.setdefault(item_list[row], []).append(int(self.tag_ids[tag]))
+        return {item: tuple(found) for item, found in out.items()}
 
     # --- similarity ------------------------------------------------------------------------
 
