@@ -11,6 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
+from server.services.search import SEARCH_WINDOW
+
 URL = "/api/v1/artists/search"
 
 
@@ -111,6 +113,22 @@ def test_search_agrees_with_the_raw_rows(
     assert [[(m["id"], m["count"]) for m in hit["matched_tags"]] for hit in body["items"]] == [
         h[4] for h in page
     ]
+
+
+def test_pages_inside_and_past_the_window_agree_with_the_raw_rows(
+    full_client: TestClient,
+) -> None:
+    """Pages within the first `SEARCH_WINDOW` results are cut from one cached window, pages
+    ending past it are read on their own: both, and pages straddling the window's end, are
+    the oracle's slices."""
+    tags = ["rock", "alternative"]
+    expected = [h[0] for h in oracle(engine_of(full_client), tags, match_all=True)]
+    assert len(expected) > SEARCH_WINDOW + 20
+    full_client.app.state.cache.clear()  # type: ignore[attr-defined]
+    for limit, offset in ((20, 20), (20, 0), (7, 93), (1, 99), (20, 90), (3, 100), (100, 0)):
+        body = api(full_client, tags=",".join(tags), match="all", limit=limit, offset=offset)
+        assert [hit["id"] for hit in body["items"]] == expected[offset : offset + limit]
+        assert (body["limit"], body["offset"], body["total"]) == (limit, offset, len(expected))
 
 
 @pytest.mark.parametrize("sort", ["plays", "listeners", "relevance"])
