@@ -77,6 +77,22 @@ def _gathered_sums(left: sp.csr_matrix, right: sp.csr_matrix) -> npt.NDArray[np.
     return np.asarray(flat, dtype=np.float64)
 
 
+def select_columns(matrix: sp.csr_matrix, columns: npt.NDArray[np.int64]) -> sp.csr_matrix:
+    """``matrix[:, columns]`` for ascending, distinct ``columns`` (numbered 0… in the result),
+    entries in the same order as scipy's: matched by a search per stored entry. Scipy's
+    column indexing allocates an array as wide as ``matrix`` per call — 327,020 artists at
+    100× for a request's one row of ~50 listens."""
+    m = sp.csr_matrix(matrix)
+    n = m.shape[0]
+    if len(columns) == 0 or m.nnz == 0:
+        return sp.csr_matrix((n, len(columns)), dtype=m.dtype)
+    pos = np.minimum(np.searchsorted(columns, m.indices), len(columns) - 1)
+    hit = columns[pos] == m.indices
+    rows = np.repeat(np.arange(n), np.diff(m.indptr))
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[hit], minlength=n))])
+    return sp.csr_matrix((m.data[hit], pos[hit], indptr), shape=(n, len(columns)))
+
+
 def tag_idf(artist_tag_counts: sp.csr_matrix) -> npt.NDArray[np.float32]:
     """``log(tagged artists / artists with the tag)`` per tag; 0 for unused tags."""
     counts = sp.csr_matrix(artist_tag_counts)
@@ -108,29 +124,36 @@ def within_budget(
     profiles: sp.csr_matrix, costs: npt.NDArray[np.int64], budget: int | None
 ) -> sp.csr_matrix:
     """Each row's strongest entries (ties: lower column) while their summed ``costs`` stay
-    within ``budget`` (the strongest is always kept); ``profiles`` itself when every row is
-    within budget."""
+    within ``budget`` (the strongest is always kept); ``profiles`` itself (indices sorted
+    in place) when every row is within budget. Rows come out with sorted indices."""
     m = sp.csr_matrix(profiles)
-    m.sort_indices()
     counts = np.diff(m.indptr)
     rows = np.repeat(np.arange(m.shape[0]), counts)
     spent = np.bincount(rows, weights=costs[m.indices], minlength=m.shape[0])
     if budget is None or spent.max(initial=0) <= budget:
+        m.sort_indices()
         return profiles
+    # only what is kept gets sorted: at 100× a row holds ~18,000 tags and keeps ~100
     keep = np.ones(m.nnz, dtype=bool)
     for row in np.flatnonzero(spent > budget):
         lo, hi = int(m.indptr[row]), int(m.indptr[row + 1])
         keep[lo:hi] = False
-        keep[lo + _strongest_within(m.data[lo:hi], costs[m.indices[lo:hi]], budget)] = True
+        columns = m.indices[lo:hi]
+        keep[lo + _strongest_within(m.data[lo:hi], columns, costs[columns], budget)] = True
     indptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=m.shape[0]))])
-    return sp.csr_matrix((m.data[keep], m.indices[keep], indptr), shape=m.shape)
+    out = sp.csr_matrix((m.data[keep], m.indices[keep], indptr), shape=m.shape)
+    out.sort_indices()
+    return out
 
 
 def _strongest_within(
-    strength: npt.NDArray[np.float32], cost: npt.NDArray[np.int64], budget: int
+    strength: npt.NDArray[np.float32],
+    columns: npt.NDArray[np.int32],
+    cost: npt.NDArray[np.int64],
+    budget: int,
 ) -> npt.NDArray[np.int64]:
-    """Positions of the strongest entries (ties: lower position) while their summed
-    ``cost`` stays within ``budget``; at least the strongest one.
+    """Positions of the strongest entries (ties: lower column) while their summed ``cost``
+    stays within ``budget``; at least the strongest one.
 
     Only the head of the order is sorted: the entries at least as strong as the
     ``head``-th strongest (a prefix of the full order, ties included), widened until the
@@ -145,7 +168,7 @@ def _strongest_within(
             prefix = np.flatnonzero(negated <= threshold)
         else:
             prefix = np.arange(n)
-        order = prefix[np.argsort(negated[prefix], kind="stable")]
+        order = prefix[np.lexsort((columns[prefix], negated[prefix]))]
         total = np.cumsum(cost[order])
         cut = max(int(np.searchsorted(total, budget, side="right")), 1)
         if cut < len(order) or len(order) == n:

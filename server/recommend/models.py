@@ -34,7 +34,7 @@ import scipy.linalg
 import scipy.sparse as sp
 
 from server.recommend.data import FloatArray, IntArray, Interactions, UserRows, index_of
-from server.recommend.features import artist_tag_vectors, log_plays, tag_idf
+from server.recommend.features import artist_tag_vectors, log_plays, select_columns, tag_idf
 
 log = logging.getLogger("soundstream.recommend")
 
@@ -206,7 +206,7 @@ class EASE:
         """n × ``len(items)``: the scores of the artists EASE keeps (every other one is 0)."""
         if not len(self.items):
             return np.zeros((rows.n, 0), dtype=np.float32)
-        sub = log_plays(rows.plays)[:, self.items]
+        sub = select_columns(log_plays(rows.plays), self.items)
         return np.asarray(sub @ self.weights, dtype=np.float32)
 
     def to_arrays(self, prefix: str) -> Arrays:
@@ -382,7 +382,7 @@ class ALS:
         """
         confidence = log_plays(rows.plays)
         if not self._all_items:
-            confidence = sp.csr_matrix(confidence[:, self.items])
+            confidence = select_columns(confidence, self.items)
         f = self.factors
         base = self._gram + self.regularization * np.eye(f)
         out = np.zeros((rows.n, f), dtype=np.float64)

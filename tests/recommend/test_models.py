@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import numpy.typing as npt
 import pytest
@@ -10,6 +12,7 @@ import scipy.sparse as sp
 from server.recommend.data import Interactions, UserRows
 from server.recommend.features import (
     log_plays,
+    select_columns,
     sparse_row_product,
     sparse_rows_product,
     within_budget,
@@ -276,18 +279,30 @@ def _within_budget_by_full_sort(
     return out
 
 
+@pytest.mark.parametrize("shuffled", [False, True])
 @pytest.mark.parametrize("budget", [1, 500, 5_000, 60_000, 10**9])
-def test_the_budget_cut_sorts_only_the_head_yet_keeps_what_a_full_sort_keeps(budget: int) -> None:
+def test_the_budget_cut_sorts_only_the_head_yet_keeps_what_a_full_sort_keeps(
+    budget: int, shuffled: bool
+) -> None:
     rng = np.random.default_rng(3)
     # 3,000 tags a row, strengths with many ties (rounded), costs 1-40 artists
     dense = np.round(rng.random((3, 3000)), 2).astype(np.float32)
     dense[dense < 0.3] = 0
     profiles = sp.csr_matrix(dense)
+    if shuffled:  # a product's rows come out unsorted
+        for row in range(3):
+            lo, hi = profiles.indptr[row], profiles.indptr[row + 1]
+            order = lo + rng.permutation(hi - lo)
+            profiles.indices[lo:hi] = profiles.indices[order]
+            profiles.data[lo:hi] = profiles.data[order]
+        profiles.has_sorted_indices = False
     costs = rng.integers(1, 40, size=3000).astype(np.int64)
+    expected = _within_budget_by_full_sort(profiles, costs, budget)
 
-    got = within_budget(profiles, costs, budget).toarray()
+    got = within_budget(profiles, costs, budget)
 
-    assert np.array_equal(got, _within_budget_by_full_sort(profiles, costs, budget))
+    assert np.array_equal(got.toarray(), expected)
+    assert all(np.all(np.diff(got.indices[lo:hi]) > 0) for lo, hi in pairwise(got.indptr))
 
 
 def test_the_one_row_product_is_the_rows_product_before_its_cast() -> None:
@@ -298,3 +313,25 @@ def test_the_one_row_product_is_the_rows_product_before_its_cast() -> None:
 
     assert got.dtype == np.float64
     assert np.array_equal(got.astype(np.float32), sparse_rows_product(left, right)[0])
+
+
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_selected_columns_are_scipys_column_indexing(shuffled: bool) -> None:
+    matrix = sp.random(5, 400, density=0.05, format="csr", random_state=4, dtype=np.float32)
+    if shuffled:
+        rng = np.random.default_rng(4)
+        for lo, hi in pairwise(matrix.indptr):
+            order = lo + rng.permutation(hi - lo)
+            matrix.indices[lo:hi] = matrix.indices[order]
+            matrix.data[lo:hi] = matrix.data[order]
+        matrix.has_sorted_indices = False
+    columns = np.sort(np.random.default_rng(5).choice(400, size=90, replace=False))
+
+    got = select_columns(matrix, columns)
+    expected = sp.csr_matrix(matrix[:, columns])
+
+    assert got.shape == expected.shape
+    assert np.array_equal(got.indptr, expected.indptr)
+    assert np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+    assert select_columns(matrix, np.zeros(0, dtype=np.int64)).shape == (5, 0)
