@@ -206,19 +206,23 @@ class UserProfile:
         weights = np.fromiter(self.plays.values(), dtype=np.float64, count=len(self.plays))
         a, a_ok = index_of(artist_ids, artists)
         ok = a_ok & (weights > 0)
-        plays = _csr(np.zeros(int(ok.sum()), np.int64), a[ok], weights[ok], (1, len(artist_ids)))
+        plays = _one_row(a[ok], weights[ok], len(artist_ids))
         f, f_ok = index_of(user_ids, list(self.friend_ids))
-        friends = _csr(
-            np.zeros(int(f_ok.sum()), np.int64),
-            f[f_ok],
-            np.ones(int(f_ok.sum())),
-            (1, len(user_ids)),
-        )
+        friends, times = np.unique(f[f_ok], return_counts=True)
+        friend_row = _one_row(friends, times.astype(np.float64), len(user_ids))
         tags = np.fromiter(self.tag_counts.keys(), dtype=np.int64, count=len(self.tag_counts))
         counts = np.fromiter(self.tag_counts.values(), dtype=np.float64, count=len(self.tag_counts))
         t, t_ok = index_of(tag_ids, tags)
-        tag_rows = _csr(
-            np.zeros(int(t_ok.sum()), np.int64), t[t_ok], counts[t_ok], (1, len(tag_ids))
-        )
+        tag_row = _one_row(t[t_ok], counts[t_ok], len(tag_ids))
         unknown = [int(x) for x in artists[~a_ok]]
-        return UserRows(plays=plays, friends=friends, tags=tag_rows), unknown
+        return UserRows(plays=plays, friends=friend_row, tags=tag_row), unknown
+
+
+def _one_row(columns: IntArray, values: npt.NDArray[np.float64], width: int) -> sp.csr_matrix:
+    """One row, as `_csr` builds it (float64, columns ascending, no zeros), for distinct
+    ``columns``: without the COO round trip, three times per request."""
+    keep = values != 0
+    columns, values = columns[keep], values[keep]
+    order = np.argsort(columns, kind="stable")
+    indptr = np.array([0, len(order)], dtype=np.int32)
+    return sp.csr_matrix((values[order], columns[order].astype(np.int32), indptr), shape=(1, width))

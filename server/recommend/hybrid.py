@@ -310,7 +310,8 @@ class HybridModel:
         for flat in wide.values():
             chosen |= flat != 0
         chosen[known] = True
-        chosen[self._popular_beyond(chosen, fill)] = True
+        head = self._popular_head({"ease", "als"}.intersection(found))
+        chosen[self._popular_beyond(chosen, fill, start=head)] = True
         items = np.flatnonzero(chosen).astype(np.int64)
         position = np.empty(self.n_artists, dtype=np.int64)
         position[items] = np.arange(len(items), dtype=np.int64)
@@ -336,15 +337,33 @@ class HybridModel:
             items=items,
         )
 
-    def _popular_beyond(self, taken: npt.NDArray[np.bool_], count: int) -> IntArray:
+    def _popular_head(self, names: set[str]) -> int:
+        """How many of the most listened artists (`popularity_order`) are, all of them,
+        among the artists the components ``names`` (EASE, ALS) always score; cached per
+        model. ALS's artists are the most listened ones: at 100× the first 50,000."""
+        key = "head:" + ",".join(sorted(names))
+        order = self.popularity_order()
+        found = self._discounts.get(key)
+        if found is None:
+            covered = np.zeros(self.n_artists, dtype=bool)
+            for name in names:
+                covered[self.ease.items if name == "ease" else self.als.items] = True
+            missing = np.flatnonzero(~covered[order])
+            found = np.asarray(len(order) if len(missing) == 0 else missing[0], dtype=np.int64)
+            self._discounts[key] = found
+        return int(found)
+
+    def _popular_beyond(
+        self, taken: npt.NDArray[np.bool_], count: int, *, start: int = 0
+    ) -> IntArray:
         """The ``count`` first artists in the popularity order (`popularity_rank`) that
         ``taken`` (a mask over the artists) does not hold; fewer if the catalogue runs out.
+        The first ``start`` artists of that order must be taken (`_popular_head`).
 
-        Walked in growing slices: the taken artists are mostly the popular head (ALS's
-        artists are the most listened), so the first slices often hold none."""
+        Walked in growing slices: past the head, the taken artists are few."""
         order = self.popularity_order()
         out: list[IntArray] = []
-        missing, start, size = count, 0, max(4 * count, 1024)
+        missing, size = count, max(4 * count, 1024)
         while missing > 0 and start < len(order):
             window = order[start : start + size]
             free = window[~taken[window]][:missing]
@@ -422,15 +441,22 @@ class HybridModel:
         """Each row's ``k`` best unknown artists (indices, ``-1`` padded, as `top_k`) and
         their ``blended`` scores (0 where padded), whether ``scores`` has a column per
         artist or a candidate set's (`candidate_components`, with ``fill`` ≥ ``k``)."""
-        listeners, rank = self.listeners, self.popularity_rank()
         items = scores.items
+        chosen = top_k(
+            blended,
+            scores.known,
+            k,
+            self.listeners,
+            rank=self.popularity_rank(),
+            items=items,
+        )
+        if blended.shape[1] == 0:
+            return chosen, np.zeros(chosen.shape, dtype=np.float32)
+        columns = np.maximum(chosen, 0)
         if items is not None:
-            listeners, rank = listeners[items], rank[items]
-        chosen = top_k(blended, scores.known, k, listeners, rank=rank)
-        values = np.take_along_axis(blended, np.maximum(chosen, 0), axis=1)
+            columns = np.minimum(np.searchsorted(items, columns), len(items) - 1)
+        values = np.take_along_axis(blended, columns, axis=1)
         values[chosen < 0] = 0.0
-        if items is not None:
-            chosen = np.where(chosen >= 0, items[np.maximum(chosen, 0)], -1)
         return chosen, values
 
     def popularity_discount(self, exponent: float) -> FloatArray:
@@ -560,6 +586,7 @@ def top_k(
     listeners: IntArray | None = None,
     *,
     rank: IntArray | None = None,
+    items: IntArray | None = None,
 ) -> npt.NDArray[np.int64]:
     """Indices of each row's ``k`` best unknown artists, best first; ``-1`` pads a row with
     fewer than ``k`` unknown artists.
@@ -569,6 +596,10 @@ def top_k(
     ``rank`` is `popularity_rank` of ``listeners`` if the caller has it cached; it is only
     needed when more artists tie with the k-th score than there are places left (a user
     nothing scored: every artist ties at 0), to take the places without sorting them all.
+
+    ``items``: the artist each column of ``scores`` and ``known`` stands for (ascending; a
+    candidate set), when not column ``j`` for artist ``j``; ``listeners`` and ``rank`` are
+    still per artist (only the few artists that need them are read).
     """
     masked = np.array(scores, dtype=np.float32, copy=True)
     rows, cols = known.nonzero()
@@ -581,7 +612,8 @@ def top_k(
     # the k-th largest, as the k-th smallest of the negation: numpy's introselect slows down
     # ~10x selecting from the top of rows full of ties (the zeros nothing scored)
     kth = -np.partition(-masked, k - 1, axis=1)[:, k - 1] if k < n_items else masked.min(axis=1)
-    popularity = listeners if listeners is not None else np.zeros(n_items, dtype=np.int64)
+    width = n_items if items is None else int(items[-1]) + 1
+    popularity = listeners if listeners is not None else np.zeros(width, dtype=np.int64)
     for u in range(n_rows):
         row = masked[u]
         if not np.isfinite(kth[u]):
@@ -594,9 +626,11 @@ def top_k(
             if len(tied) > places:
                 if rank is None:
                     rank = popularity_rank(popularity)
-                tied = tied[np.argpartition(rank[tied], places - 1)[:places]]
+                tied_artists = tied if items is None else items[tied]
+                tied = tied[np.argpartition(rank[tied_artists], places - 1)[:places]]
             candidates = np.concatenate([above, tied])
-        order = np.lexsort((candidates, -popularity[candidates], -row[candidates]))
-        chosen = candidates[order[:k]]
+        artists = candidates if items is None else items[candidates]
+        order = np.lexsort((artists, -popularity[artists], -row[candidates]))
+        chosen = artists[order[:k]]
         out[u, : len(chosen)] = chosen
     return out

@@ -239,3 +239,24 @@ def test_a_component_the_blend_weighs_at_zero_is_not_computed(
 
     assert got == expected
     assert len(got) == 5
+
+
+def test_a_profile_becomes_the_rows_the_matrices_would_hold() -> None:
+    user_ids = np.array([1, 2, 3, 5], dtype=np.int64)
+    artist_ids = np.array([10, 20, 30, 40], dtype=np.int64)
+    tag_ids = np.array([7, 8], dtype=np.int64)
+    profile = UserProfile(
+        1,
+        plays={40: 3, 10: 9, 99: 4, 20: 0},  # 99: created after training; 20: no plays
+        friend_ids=(5, 2, 4, 5),  # 4: unknown; 5 twice
+        tag_counts={8: 2, 9: 1},
+    )
+
+    rows, unknown = profile.rows(user_ids, artist_ids, tag_ids)
+
+    assert unknown == [99]
+    assert rows.plays.toarray().tolist() == [[9.0, 0.0, 0.0, 3.0]]
+    assert rows.plays.indices.tolist() == [0, 3]
+    assert rows.friends.toarray().tolist() == [[0.0, 1.0, 0.0, 2.0]]
+    assert rows.tags.toarray().tolist() == [[0.0, 2.0]]
+    assert UserProfile(1, {}, (), {}).rows(user_ids, artist_ids, tag_ids)[0].plays.nnz == 0
