@@ -15,7 +15,20 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import BigInteger, Integer, Select, cast, func, literal_column, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    CompoundSelect,
+    Integer,
+    Select,
+    any_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from server.db.models import Artist, Tag, User, UserArtist, UserFriend, UserTaggedArtist
@@ -150,30 +163,41 @@ class UserState:
 _PLAYS, _FRIENDS, _TAGS, _USER = 0, 1, 2, 3
 
 
+def _kind(value: int) -> Any:
+    return literal_column(str(value), Integer)
+
+
+def _user_state_statement() -> CompoundSelect[Any]:
+    user_id = bindparam("user_id", type_=Integer)
+    no_value = literal_column("0", BigInteger)
+    return union_all(
+        select(_kind(_PLAYS), UserArtist.artist_id, UserArtist.weight).where(
+            UserArtist.user_id == user_id
+        ),
+        select(_kind(_FRIENDS), UserFriend.friend_id, no_value).where(
+            UserFriend.user_id == user_id
+        ),
+        select(_kind(_TAGS), UserTaggedArtist.tag_id, func.count())
+        .where(UserTaggedArtist.user_id == user_id)
+        .group_by(UserTaggedArtist.tag_id),
+        select(_kind(_USER), User.id, no_value).where(User.id == user_id),
+    )
+
+
+# Built once: constructing the statement per request (its clauses, its cache key) cost as
+# much as running it.
+_USER_STATE = _user_state_statement()
+
+
 def user_state(session: Session, user_id: int) -> UserState:
     """The user's listens, friends and tag counts, and whether the user exists: four
     primary-key range reads in one ``UNION ALL`` statement — one round trip and one
     statement's overhead per request instead of three or four."""
-
-    def kind(value: int) -> Any:
-        return literal_column(str(value), Integer)
-
-    no_value = literal_column("0", BigInteger)
-    stmt = union_all(
-        select(kind(_PLAYS), UserArtist.artist_id, UserArtist.weight).where(
-            UserArtist.user_id == user_id
-        ),
-        select(kind(_FRIENDS), UserFriend.friend_id, no_value).where(UserFriend.user_id == user_id),
-        select(kind(_TAGS), UserTaggedArtist.tag_id, func.count())
-        .where(UserTaggedArtist.user_id == user_id)
-        .group_by(UserTaggedArtist.tag_id),
-        select(kind(_USER), User.id, no_value).where(User.id == user_id),
-    )
     plays: dict[int, int] = {}
     friends: list[int] = []
     tags: dict[int, int] = {}
     exists = False
-    for what, key, value in session.execute(stmt):
+    for what, key, value in session.execute(_USER_STATE, {"user_id": user_id}):
         if what == _PLAYS:
             plays[int(key)] = int(value)
         elif what == _FRIENDS:
@@ -186,29 +210,43 @@ def user_state(session: Session, user_id: int) -> UserState:
     return UserState(exists, plays, friends, tags)
 
 
+def _names_statement(array_parameters: bool) -> CompoundSelect[Any]:
+    """Artist and tag names by id lists. With ``array_parameters`` (PostgreSQL) each list
+    is one array parameter (``id = ANY(:ids)``): the SQL text is the same for every call, so
+    it is compiled once and prepared by the server. Otherwise (SQLite) an expanding ``IN``,
+    whose placeholders are rendered per call."""
+
+    def ids(name: str) -> Any:
+        if array_parameters:
+            return any_(bindparam(name, type_=postgresql.ARRAY(Integer)))
+        return bindparam(name, expanding=True)
+
+    if array_parameters:
+        artist_match = Artist.id == ids("artist_ids")
+        tag_match = Tag.id == ids("tag_ids")
+    else:
+        artist_match = Artist.id.in_(ids("artist_ids"))
+        tag_match = Tag.id.in_(ids("tag_ids"))
+    return union_all(
+        select(_kind(0), Artist.id, Artist.name).where(artist_match),
+        select(_kind(1), Tag.id, Tag.value).where(tag_match),
+    )
+
+
+_NAMES = {True: _names_statement(True), False: _names_statement(False)}
+
+
 def names(
     session: Session, artist_ids: Collection[int], tag_ids: Collection[int]
 ) -> tuple[dict[int, str], dict[int, str]]:
     """``({artistID: name}, {tagID: value})`` of those ids that exist, in one statement."""
-    parts: list[Select[int, int, str]] = []
-    if artist_ids:
-        parts.append(
-            select(literal_column("0", Integer), Artist.id, Artist.name).where(
-                Artist.id.in_(sorted(artist_ids))
-            )
-        )
-    if tag_ids:
-        parts.append(
-            select(literal_column("1", Integer), Tag.id, Tag.value).where(
-                Tag.id.in_(sorted(tag_ids))
-            )
-        )
     artists: dict[int, str] = {}
     tags: dict[int, str] = {}
-    if not parts:
+    if not artist_ids and not tag_ids:
         return artists, tags
-    stmt = parts[0] if len(parts) == 1 else union_all(*parts)
-    for what, key, name in session.execute(stmt):
+    stmt = _NAMES[session.get_bind().dialect.name == "postgresql"]
+    found = session.execute(stmt, {"artist_ids": sorted(artist_ids), "tag_ids": sorted(tag_ids)})
+    for what, key, name in found:
         (artists if what == 0 else tags)[int(key)] = str(name)
     return artists, tags
 
