@@ -315,18 +315,23 @@ class HybridModel:
         items = np.flatnonzero(chosen).astype(np.int64)
         position = np.empty(self.n_artists, dtype=np.int64)
         position[items] = np.arange(len(items), dtype=np.int64)
+        known_positions = position[known]  # ascending, as known and items are
         known_columns = sp.csr_matrix(
-            (np.ones(len(known), dtype=bool), (np.zeros(len(known), np.int64), position[known])),
+            (
+                np.ones(len(known), dtype=bool),
+                known_positions,
+                np.array([0, len(known)], dtype=np.int64),
+            ),
             shape=(1, len(items)),
         )
         scaled: dict[str, FloatArray] = {}
         for name, (columns, values) in found.items():
             row = np.zeros((1, len(items)), dtype=np.float32)
             row[0, position[columns]] = values
-            scaled[name] = scale_per_user(row, known_columns, copy=False)
+            scaled[name] = _scale_row(row, known_positions)
         for name, flat in wide.items():
             row = flat[items].astype(np.float32)[None, :]
-            scaled[name] = scale_per_user(row, known_columns, copy=False)
+            scaled[name] = _scale_row(row, known_positions)
         scaled = {name: scaled[name] for name in wanted if name in scaled}
         return ComponentScores(
             scaled=scaled,
@@ -569,6 +574,18 @@ def scale_per_user(scores: FloatArray, known: sp.csr_matrix, *, copy: bool = Tru
     top = np.where(top > 0, top, 1.0).astype(np.float32)
     out /= top
     return out
+
+
+def _scale_row(row: FloatArray, known: IntArray) -> FloatArray:
+    """`scale_per_user` of one row in place, the known columns given as positions: the
+    same arithmetic (a row whose maximum is not positive is divided by 1 there, i.e. left
+    alone), without a sparse matrix's ``nonzero`` per component."""
+    row[0, known] = 0.0
+    if row.shape[1]:
+        top = row.max()
+        if top > 0:
+            row /= np.float32(top)
+    return row
 
 
 def popularity_rank(listeners: IntArray) -> IntArray:
