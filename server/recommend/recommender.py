@@ -23,7 +23,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from server.recommend.data import IntArray, UserProfile, UserRows, index_of
-from server.recommend.features import l2_rows, log_plays
+from server.recommend.features import gathered_rows, l2_rows, log_plays
 from server.recommend.hybrid import (
     CF_COMPONENTS,
     STRATEGY_COMPONENTS,
@@ -335,21 +335,30 @@ class Recommender:
     ) -> dict[int, tuple[int, ...]]:
         """Per item, the tags with the largest ``profile[t] · tag_vector[item, t]``.
 
-        Matched through the profile's (few, sorted) tags: an element-wise product of the
-        items' rows with the profile row made scipy walk all 444,248 tags at 100×. All
-        items' tags are matched and ordered at once (a loop per item was 0.6 ms at 100×)."""
+        The profile's (~100) tags are searched in each item's (sorted) row, all items at
+        once: at 100× a chosen artist carries thousands of tags, and matching each of them
+        against the profile, or scipy's element-wise product of the rows with the profile
+        (which walked all 444,248 tags), cost more. Ordered for all items at once too."""
         profile = sp.csr_matrix(profiles[0])
         profile.sort_indices()
-        mine, strength = profile.indices, profile.data
-        if len(mine) == 0:
+        mine, strength = profile.indices.astype(np.int64), profile.data
+        vectors = self.model.tag_vectors
+        if len(mine) == 0 or len(items) == 0:
             return {}
-        rows = sp.csr_matrix(self.model.tag_vectors[items])
-        owner = np.repeat(np.arange(len(items)), np.diff(rows.indptr))
-        tags, weight = rows.indices, rows.data
-        pos = np.minimum(np.searchsorted(mine, tags), len(mine) - 1)
-        shared = mine[pos] == tags
-        owner, tags = owner[shared], tags[shared]
-        weight = weight[shared] * strength[pos[shared]]
+        if not vectors.has_sorted_indices:
+            vectors.sort_indices()  # once per model (saved models have them sorted)
+        lengths, columns, values = gathered_rows(vectors, items)
+        width = np.int64(vectors.shape[1])
+        keys = np.repeat(np.arange(len(items), dtype=np.int64), lengths) * width + columns
+        if len(keys) == 0:
+            return {}
+        queries = (np.arange(len(items), dtype=np.int64)[:, None] * width + mine).ravel()
+        pos = np.minimum(np.searchsorted(keys, queries), len(keys) - 1)
+        hit = keys[pos] == queries
+        owner = np.repeat(np.arange(len(items)), len(mine))[hit]
+        which = np.tile(np.arange(len(mine)), len(items))[hit]
+        tags = mine[which]
+        weight = values[pos[hit]] * strength[which]
         keep = weight > 0
         owner, tags, weight = owner[keep], tags[keep], weight[keep]
         order = np.lexsort((self.tag_ids[tags], -weight, owner))

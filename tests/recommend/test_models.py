@@ -11,6 +11,7 @@ import scipy.sparse as sp
 
 from server.recommend.data import Interactions, UserRows
 from server.recommend.features import (
+    gathered_rows,
     log_plays,
     select_columns,
     sparse_row_product,
@@ -335,3 +336,16 @@ def test_selected_columns_are_scipys_column_indexing(shuffled: bool) -> None:
     assert np.array_equal(got.indices, expected.indices)
     assert np.array_equal(got.data, expected.data)
     assert select_columns(matrix, np.zeros(0, dtype=np.int64)).shape == (5, 0)
+
+
+@pytest.mark.parametrize("count", [0, 7, 2000])
+def test_gathered_rows_are_scipys_row_indexing(count: int) -> None:
+    matrix = sp.random(300, 50, density=0.1, format="csr", random_state=6, dtype=np.float32)
+    rows = np.random.default_rng(6).integers(0, 300, size=count)  # repeats included
+
+    lengths, columns, values = gathered_rows(matrix, rows)
+
+    expected = sp.csr_matrix(matrix[rows]) if count else sp.csr_matrix((0, 50))
+    assert np.array_equal(lengths, np.diff(expected.indptr))
+    assert np.array_equal(columns, expected.indices)
+    assert np.array_equal(values, expected.data)
