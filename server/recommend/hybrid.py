@@ -20,6 +20,10 @@ validation split (`server.recommend.tuning`), never on test data. Ties (above al
 zeros of artists no component scored) go to the artist with more listeners, then the lower
 id (`top_k`), so a cold user's list is filled by the most listened artists — the same
 ranking the evaluation measures.
+
+Evaluation scores every artist (`HybridModel.components`); a request scores a candidate set
+(`HybridModel.candidate_components`: the artists some component scores, plus the most
+listened ones beyond them) and gets the same list, scores and reasons.
 """
 
 from __future__ import annotations
@@ -275,9 +279,11 @@ class HybridModel:
         catalogue. The per-user scaling is unchanged too: a row's maximum over the unknown
         artists only matters when positive, and then it is a candidate's.
 
-        At 100× the real data the catalogue is 327,020 artists and a request's candidates
-        ~50,000 (ALS's) plus the sparse components' few thousands: each numpy pass of the
-        scaling, the blend and the ranking reads a fraction of the memory.
+        At 100× the real data (327,020 artists; one request, CPU, same run against
+        `components`): popular 0.45 ms instead of 5.5 (its candidates are the ``fill``
+        artists), social 1.0 instead of 1.6, cf 3.1 instead of 3.3 (ALS's 50,000 artists
+        and a few more). A tag profile scores ~114,000 artists by itself, so for tags and
+        the hybrid (~123,000 candidates) the narrower passes only pay for building the set.
         """
         if rows.n != 1:
             raise ValueError("candidate scores are for one user's row")
