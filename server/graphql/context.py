@@ -8,7 +8,7 @@ run concurrently and a Session must not be shared between threads.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from functools import partial
@@ -56,6 +56,12 @@ class Context(BaseContext):
             self._version = await to_thread.run_sync(self.database.data_version)
         return self._version
 
+    def release(self) -> None:
+        """Drop this request's loaders and what they hold (see `context_getter`)."""
+        loaders, self.loaders = self.loaders, None
+        for loader in vars(loaders).values() if loaders is not None else ():
+            loader.clear_all()
+
     async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(session, *args, **kwargs)`` on a reader session in a worker thread;
         domain errors come back as GraphQL errors with a code."""
@@ -83,12 +89,24 @@ class Context(BaseContext):
             raise as_graphql_error(error) from error
 
 
-async def context_getter(request: Request) -> Context:
+async def context_getter(request: Request) -> AsyncIterator[Context]:
+    """A FastAPI dependency with clean-up: after the response, the request's loaders go.
+
+    Why: the loaders' batch functions close over the context that holds them, a reference
+    cycle, so everything they loaded (rows, futures, lists: ~1,900 objects for the nested
+    user → friends → artists → tags query) outlived the request until a garbage collection
+    found the cycle — young collections kept promoting it, and the older collections that
+    freed it paused every request in flight for tens of milliseconds under load.
+    """
     app = request.app
-    return Context(
+    context = Context(
         request=request,
         settings=app.state.settings,
         database=app.state.database,
         cache=app.state.cache,
         loader_cache=getattr(app.state, "loader_cache", None),
     )
+    try:
+        yield context
+    finally:
+        context.release()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from strawberry.dataloader import DataLoader
 
 from server.graphql.schema import build_schema
 from tests.conftest import ROOT, count_statements, make_settings
@@ -218,6 +220,28 @@ def test_nested_query_again_reads_its_rows_from_the_shared_cache(
     assert again == first
     assert not [s for s in statements if "user_artists" in s or "artist_tag_counts" in s]
     assert len(statements) <= 1, statements
+
+
+def test_a_request_leaves_nothing_of_its_loaders_to_the_garbage_collector(
+    client: TestClient,
+) -> None:
+    """The loaders and their context form a cycle; released after the response, what a
+    request loaded goes with reference counting instead of waiting in the young
+    generations for a collection (which promoted it and paused later requests)."""
+    query = """{ user(id: 2) { friends(first: 20) { edges { node { topArtists(first: 2) {
+        edges { weight node { name topTags(first: 1) { count } } } } } } } } }"""
+    gql(client, query)  # warm: schema, caches, the pool
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        body = gql(client, query)
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, DataLoader)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert body["data"]["user"]["friends"]["edges"]
+    assert left == []
 
 
 def test_full_data_values(full_client: TestClient) -> None:
