@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Subquery, and_, func, select
+from sqlalchemy import BindParameter, Subquery, and_, func, select
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from server.db.models import ArtistTagCount
@@ -16,12 +16,15 @@ from server.db.models import ArtistTagCount
 def tally_floors(
     parent_id: InstrumentedAttribute[int],
     tally_parent: InstrumentedAttribute[int],
-    parent_ids: Collection[int],
+    parent_ids: Collection[int] | BindParameter[Any],
     *,
-    rank: int,
+    rank: int | BindParameter[int],
 ) -> Subquery:
     """Per existing parent: the ``rank``-th largest ``assignments`` among its
     `ArtistTagCount` rows (0 when it has fewer), as ``(parent, floor)``.
+
+    For a statement built once and executed with parameters, ``parent_ids`` is an expanding
+    parameter and ``rank`` a parameter whose value is the rank *minus one* (the offset).
 
     Why: keeping the first ``rank`` tallies of each parent in an order that breaks ties by
     name needs every row tied at the edge, but none of the thousands below it a popular
@@ -36,7 +39,7 @@ def tally_floors(
         .where(probe_parent == parent_id)
         .order_by(probe.assignments.desc())
         .limit(1)
-        .offset(rank - 1)
+        .offset(rank - 1 if isinstance(rank, int) else rank)
         .scalar_subquery()
     )
     return (
