@@ -10,7 +10,7 @@ and each backend:
 2. **recommender** — ``soundstream recommend train``: wall time, model file size, validation
    NDCG@10 on the synthetic hold-out (20 % of each user's artists, as the training's own
    tuning split).
-3. **endpoints** — the real server (uvicorn, 1 worker, log level warning) under a fixed ``wrk``
+3. **endpoints** — the real server (uvicorn, ``--workers``, default 1) under a fixed ``wrk``
    load: ``--connections`` connections for ``--duration`` s per endpoint after a 1 s warm-up;
    p50/p95/p99. Single reads, lists, search, the nested GraphQL query and recommendations
    rotate through thousands of distinct ids/parameters, so neither the response cache nor the
@@ -26,11 +26,21 @@ skipped, with the budget, instead of holding the machine. Results accumulate in
 backends adds its cells, so 100× can be run on its own. ``--report`` only prints the table and
 the fitted exponents from that file and draws the plots (``docs/scaling/*.png``).
 
+``--database-url URL`` (with ``--model-dir``) measures only the endpoints, on a database
+already ingested from the scale's data: with one worker they replace the endpoints of that
+scale's cell; ``--workers N`` and ``--redis-url`` (the deployments run ``WEB_CONCURRENCY=2``
+workers sharing Redis) go to a table of their own (``deployed`` in the JSON). With several
+workers the server CPU per request is every worker's, and the measurement waits until each
+worker has finished starting (its model loaded).
+
 Heavy: run it under the shared benchmark lock, from the repository root::
 
     flock /tmp/soundstream-bench.lock .venv/bin/python benchmarks/scale.py --scales 1,10
     flock /tmp/soundstream-bench.lock .venv/bin/python benchmarks/scale.py --scales 100
     .venv/bin/python benchmarks/scale.py --report
+    # the deployed shape, on the 100x database a previous run kept
+    .venv/bin/python benchmarks/scale.py --scales 100 --backends postgresql \
+        --database-url URL --model-dir DIR --workers 2 --redis-url redis://127.0.0.1:6379/15
 """
 
 from __future__ import annotations
@@ -59,10 +69,10 @@ from _servers import (
     free_port,
     fresh_postgres_database,
     http_status,
-    process_cpu_seconds,
     running,
     soundstream_exe,
     stop_on_sigterm,
+    tree_cpu_seconds,
 )
 from _wrk import require_wrk, run_wrk
 
@@ -325,6 +335,48 @@ def measure_cell(
     return cell
 
 
+def measure_existing(args: argparse.Namespace, results: dict[str, Any], real: Path) -> None:
+    """Endpoints only, on an existing database: with one worker they replace the endpoints
+    of the scale's cell (its ingest and training stay from their run, and the cell says
+    which run measured what); with more, they go to ``deployed``, their own table."""
+    scale, backend = float(args.scales), args.backends
+    data_dir = ensure_dataset(args.workdir, scale, args.seed, real, args.generate_budget)
+    env = {**bench_env(), "DATABASE_URL": args.database_url}
+    if args.model_dir is not None:
+        env["RECOMMENDER_MODEL_DIR"] = str(args.model_dir)
+    if args.redis_url is not None:
+        import redis
+
+        # Entries of an earlier run (same data version) would make every "cold" request warm.
+        redis.Redis.from_url(args.redis_url).flushdb()
+        env["REDIS_URL"] = args.redis_url
+    measured = {
+        "scale": scale,
+        "backend": backend,
+        "workers": args.workers,
+        "redis": args.redis_url is not None,
+        "run": describe_run(),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
+        "loadavg_start": os.getloadavg()[0],
+    }
+    log(f"{scale_label(scale)}/{backend}: endpoints, {args.workers} worker(s)")
+    measured["endpoints"] = measure_endpoints(args, env, draw_sample(data_dir))
+    measured["loadavg_end"] = os.getloadavg()[0]
+    if args.workers > 1 or args.redis_url:
+        key = f"{scale_label(scale)}/{backend}/w{args.workers}" + (
+            "+redis" if args.redis_url else ""
+        )
+        results.setdefault("deployed", {})[key] = measured
+    else:
+        cell = results["cells"].setdefault(
+            f"{scale_label(scale)}/{backend}",
+            {"scale": scale, "backend": backend, "run": measured["run"]},
+        )
+        cell["endpoints"] = measured["endpoints"]
+        cell["endpoints_run"] = measured["run"]
+    save_results(args.json, results)
+
+
 def parse_train_output(text: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     size = re.search(r"([\d.]+) MB on disk, ([\d.]+) MB in memory", text)
@@ -348,11 +400,14 @@ def measure_endpoints(
     base = f"http://127.0.0.1:{port}"
     argv = [
         sys.executable, "-m", "uvicorn", "server.main:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--log-level", "warning",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+        # info (without the access log) for the workers' "startup complete" lines
+        "--log-level", "info", "--no-access-log",
     ]  # fmt: skip
     results: dict[str, Any] = {}
     log_file = args.workdir / "server.log"
     with running("soundstream", argv, server_env, f"{base}/api/v1/health", log_file) as pid:
+        wait_for_workers(log_file, args.workers)
         for endpoint in ENDPOINTS:
             if endpoint.key in args.skip:
                 continue
@@ -373,14 +428,14 @@ def measure_endpoints(
             requests_file = args.workdir / f"requests-{endpoint.key}.txt"
             requests_file.write_text("\n".join(lines) + "\n")
             run_wrk(base, [str(requests_file)], connections=args.connections, duration=1)
-            cpu_before = process_cpu_seconds(pid)
+            cpu_before = tree_cpu_seconds(pid)
             run = run_wrk(
                 base, [str(requests_file)], connections=args.connections, duration=args.duration
             )
-            cpu_after = process_cpu_seconds(pid)
+            cpu_after = tree_cpu_seconds(pid)
             if cpu_before is not None and cpu_after is not None and run.requests:
-                # Server CPU per request: what a request costs, which other jobs' load on
-                # the shared cores inflates far less than it inflates wall-clock latency.
+                # Server CPU per request (every worker's): what a request costs, which other
+                # jobs' load on the shared cores inflates far less than wall-clock latency.
                 entry["cpu_ms_per_request"] = (cpu_after - cpu_before) * 1000 / run.requests
             entry |= {
                 "loadavg": os.getloadavg()[0],
@@ -403,6 +458,16 @@ def measure_endpoints(
                 + f"  CPU {entry.get('cpu_ms_per_request', 0):.2f} ms/req"
             )
     return results
+
+
+def wait_for_workers(log_file: Path, workers: int, timeout: float = 600) -> None:
+    """Until every worker finished its start-up (model loaded): the first one answering the
+    health check is not enough, the rest would join in the middle of a measurement."""
+    deadline = time.monotonic() + timeout
+    while log_file.read_text(errors="replace").count("Application startup complete") < workers:
+        if time.monotonic() > deadline:
+            sys.exit(f"error: {workers} workers not started after {timeout:.0f} s")
+        time.sleep(0.2)
 
 
 def measure_graph(data_dir: Path, budget: float) -> dict[str, Any]:
@@ -537,7 +602,44 @@ def report(results: dict[str, Any]) -> str:
             + " | ".join(fmt(v) if not isinstance(v, int) else f"{v:,}" for v in values)
             + f" | {'-' if k is None else f'{k:.2f}'} |"
         )
+    lines += deployed_report(results)
     return "\n".join(lines)
+
+
+def deployed_label(measured: dict[str, Any]) -> str:
+    workers = measured["workers"]
+    label = f"{scale_label(measured['scale'])} {measured['backend']}, {workers} worker"
+    return label + ("s" if workers > 1 else "") + (" + Redis" if measured.get("redis") else "")
+
+
+def deployed_report(results: dict[str, Any]) -> list[str]:
+    """The endpoints under several workers (``--workers``): p50 / p95 and CPU per request."""
+    deployed = results.get("deployed", {})
+    if not deployed:
+        return []
+    keys = sorted(deployed, key=lambda k: (deployed[k]["scale"], k))
+    lines = [
+        "",
+        "| endpoint (p50 / p95 ms, CPU ms/req) | "
+        + " | ".join(deployed_label(deployed[k]) for k in keys)
+        + " |",
+        "|---|" + "---:|" * len(keys),
+    ]
+    for endpoint in ENDPOINTS:
+        row = []
+        for key in keys:
+            entry = deployed[key]["endpoints"].get(endpoint.key, {})
+            if "p95_ms" not in entry:
+                row.append(fmt(entry.get("skipped")))
+                continue
+            row.append(
+                f"{entry['p50_ms']:.1f} / {entry['p95_ms']:.1f}, "
+                f"{entry.get('cpu_ms_per_request', 0):.1f}"
+                + ("" if entry.get("clean", True) else " (non-2xx!)")
+            )
+        warm = " (warm)" if endpoint.cached else ""
+        lines.append(f"| {endpoint.key}{warm} | " + " | ".join(row) + " |")
+    return lines
 
 
 def plot(results: dict[str, Any], directory: Path) -> list[Path]:
@@ -661,6 +763,28 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run (10)")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server worker processes (1; the deployments run WEB_CONCURRENCY=2): a run with "
+        "more measures only the endpoints and reports them in their own table",
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="measure only the endpoints, on this database already ingested from the "
+        "scale's synthetic data (one scale and backend); no ingest, no training",
+    )
+    parser.add_argument(
+        "--model-dir", type=Path, default=None, help="with --database-url: the model directory"
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=None,
+        help="with --database-url: the server's REDIS_URL (the shared result cache and rate "
+        "limits of several workers, as deployed); the database is emptied first",
+    )
+    parser.add_argument(
         "--skip", default="", help="comma-separated: endpoint keys, recommend, graph"
     )
     parser.add_argument(
@@ -690,6 +814,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--no-plots", action="store_true")
     args = parser.parse_args()
     args.skip = set(filter(None, args.skip.split(",")))
+    if args.workers > 1 and not args.database_url:
+        parser.error("--workers > 1 measures endpoints only: give --database-url")
+    if args.database_url and ("," in args.scales or "," in args.backends):
+        parser.error("--database-url: one scale and one backend")
+    if (args.model_dir or args.redis_url) and not args.database_url:
+        parser.error("--model-dir and --redis-url go with --database-url")
     return args
 
 
@@ -702,6 +832,7 @@ def merge(paths: list[Path]) -> dict[str, Any]:
         merged["runs"] += data["runs"]
         for label, info in data["scales"].items():
             merged["scales"].setdefault(label, {}).update(info)
+        merged.setdefault("deployed", {}).update(data.get("deployed", {}))
         for key, cell in data["cells"].items():
             earlier = merged["cells"].get(key, {})
             for part in ("recommender", "ingest"):
@@ -759,7 +890,9 @@ def main() -> None:
         real = (args.data_dir or default_data_dir()).resolve()
         results["runs"].append(describe_run())
         print(results["runs"][-1])
-        for scale in [float(s) for s in args.scales.split(",")]:
+        if args.database_url:
+            measure_existing(args, results, real)
+        for scale in [] if args.database_url else [float(s) for s in args.scales.split(",")]:
             label = scale_label(scale)
             data_dir = ensure_dataset(args.workdir, scale, args.seed, real, args.generate_budget)
             manifest = json.loads((data_dir / "synth.json").read_text())
