@@ -29,7 +29,8 @@ the fitted exponents from that file and draws the plots (``docs/scaling/*.png``)
 ``--database-url URL`` (with ``--model-dir``) measures only the endpoints, on a database
 already ingested from the scale's data: with one worker they replace the endpoints of that
 scale's cell; ``--workers N`` and ``--redis-url`` (the deployments run ``WEB_CONCURRENCY=2``
-workers sharing Redis) go to a table of their own (``deployed`` in the JSON). With several
+workers sharing Redis) and a ``--connections`` other than 4 go to a table of their own
+(``deployed`` in the JSON). With several
 workers the server CPU per request is every worker's, and the measurement waits until each
 worker has finished starting (its model loaded).
 
@@ -95,6 +96,7 @@ NESTED = (
     " } } } } }"
 )
 INTERACTIVE_P95_MS = 50.0
+DEFAULT_CONNECTIONS = 4
 
 
 @dataclass(frozen=True)
@@ -355,6 +357,7 @@ def measure_existing(args: argparse.Namespace, results: dict[str, Any], real: Pa
         "backend": backend,
         "workers": args.workers,
         "redis": args.redis_url is not None,
+        "connections": args.connections,
         "run": describe_run(),
         "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
         "loadavg_start": os.getloadavg()[0],
@@ -362,8 +365,8 @@ def measure_existing(args: argparse.Namespace, results: dict[str, Any], real: Pa
     log(f"{scale_label(scale)}/{backend}: endpoints, {args.workers} worker(s)")
     measured["endpoints"] = measure_endpoints(args, env, draw_sample(data_dir))
     measured["loadavg_end"] = os.getloadavg()[0]
-    if args.workers > 1 or args.redis_url:
-        key = f"{scale_label(scale)}/{backend}/w{args.workers}" + (
+    if args.workers > 1 or args.redis_url or args.connections != DEFAULT_CONNECTIONS:
+        key = f"{scale_label(scale)}/{backend}/w{args.workers}/c{args.connections}" + (
             "+redis" if args.redis_url else ""
         )
         results.setdefault("deployed", {})[key] = measured
@@ -609,7 +612,9 @@ def report(results: dict[str, Any]) -> str:
 def deployed_label(measured: dict[str, Any]) -> str:
     workers = measured["workers"]
     label = f"{scale_label(measured['scale'])} {measured['backend']}, {workers} worker"
-    return label + ("s" if workers > 1 else "") + (" + Redis" if measured.get("redis") else "")
+    label += ("s" if workers > 1 else "") + (" + Redis" if measured.get("redis") else "")
+    connections = measured.get("connections", DEFAULT_CONNECTIONS)
+    return label + f", {connections} connection" + ("s" if connections > 1 else "")
 
 
 def deployed_report(results: dict[str, Any]) -> list[str]:
@@ -761,7 +766,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per wrk run (10)")
-    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=DEFAULT_CONNECTIONS)
     parser.add_argument(
         "--workers",
         type=int,
