@@ -352,17 +352,16 @@ class HybridModel:
         """How many of the most listened artists (`popularity_order`) are, all of them,
         among the artists the components ``names`` (EASE, ALS) always score; cached per
         model. ALS's artists are the most listened ones: at 100× the first 50,000."""
-        key = "head:" + ",".join(sorted(names))
         order = self.popularity_order()
-        found = self._discounts.get(key)
-        if found is None:
+
+        def build() -> npt.NDArray[Any]:
             covered = np.zeros(self.n_artists, dtype=bool)
             for name in names:
                 covered[self.ease.items if name == "ease" else self.als.items] = True
             missing = np.flatnonzero(~covered[order])
-            found = np.asarray(len(order) if len(missing) == 0 else missing[0], dtype=np.int64)
-            self._discounts[key] = found
-        return int(found)
+            return np.asarray(len(order) if len(missing) == 0 else missing[0], dtype=np.int64)
+
+        return int(self._derived("head:" + ",".join(sorted(names)), build))
 
     def _popular_beyond(
         self, taken: npt.NDArray[np.bool_], count: int, *, start: int = 0
@@ -470,45 +469,43 @@ class HybridModel:
         values[chosen < 0] = 0.0
         return chosen, values
 
-    def popularity_discount(self, exponent: float) -> FloatArray:
-        """``listeners ** exponent`` per artist (at least 1 listener), cached per exponent:
-        a request would otherwise raise 327,020 numbers to a power at 100× the real data."""
+    def _derived(self, key: str, build: Callable[[], npt.NDArray[Any]]) -> npt.NDArray[Any]:
+        """``build()`` once per fitted model: the cache empties itself when ``listeners`` is
+        replaced (a refit, or a model loaded from arrays)."""
         cache = self._discounts
         if cache.get("listeners") is not self.listeners:
             cache.clear()
             cache["listeners"] = self.listeners
-        key = f"{exponent!r}"
         found = cache.get(key)
         if found is None:
-            base = np.maximum(self.listeners, 1).astype(np.float32)
-            found = cache[key] = np.power(base, np.float32(exponent))
+            found = cache[key] = build()
         return found
+
+    def popularity_discount(self, exponent: float) -> FloatArray:
+        """``listeners ** exponent`` per artist (at least 1 listener), cached per exponent:
+        a request would otherwise raise 327,020 numbers to a power at 100× the real data."""
+
+        def build() -> npt.NDArray[Any]:
+            base = np.maximum(self.listeners, 1).astype(np.float32)
+            return np.power(base, np.float32(exponent))
+
+        return self._derived(f"{exponent!r}", build)
 
     def popularity_rank(self) -> IntArray:
         """Each artist's place when ordered by listeners (descending), then index: the
         order ties are broken in (`top_k`), computed once per fitted model."""
-        cache = self._discounts
-        if cache.get("listeners") is not self.listeners:
-            cache.clear()
-            cache["listeners"] = self.listeners
-        found = cache.get("rank")
-        if found is None:
-            found = cache["rank"] = popularity_rank(self.listeners)
-        return found
+        return self._derived("rank", lambda: popularity_rank(self.listeners))
 
     def popularity_order(self) -> IntArray:
         """The artists in the order of `popularity_rank` (its inverse), once per model."""
-        cache = self._discounts
-        if cache.get("listeners") is not self.listeners:
-            cache.clear()
-            cache["listeners"] = self.listeners
-        found = cache.get("order")
-        if found is None:
+
+        def build() -> npt.NDArray[Any]:
             rank = self.popularity_rank()
-            found = np.empty(len(rank), dtype=np.int64)
-            found[rank] = np.arange(len(rank), dtype=np.int64)
-            cache["order"] = found
-        return found
+            order = np.empty(len(rank), dtype=np.int64)
+            order[rank] = np.arange(len(rank), dtype=np.int64)
+            return order
+
+        return self._derived("order", build)
 
     def score(self, rows: UserRows, strategy: Strategy = Strategy.HYBRID) -> FloatArray:
         """Scores as the evaluation harness wants them (`models.Scorer`)."""
