@@ -24,7 +24,7 @@ def tally_floors(
     `ArtistTagCount` rows (0 when it has fewer), as ``(parent, floor)``.
 
     For a statement built once and executed with parameters, ``parent_ids`` is an expanding
-    parameter and ``rank`` a parameter whose value is the rank *minus one* (the offset).
+    parameter and ``rank`` a parameter.
 
     Why: keeping the first ``rank`` tallies of each parent in an order that breaks ties by
     name needs every row tied at the edge, but none of the thousands below it a popular
@@ -39,7 +39,7 @@ def tally_floors(
         .where(probe_parent == parent_id)
         .order_by(probe.assignments.desc())
         .limit(1)
-        .offset(rank - 1 if isinstance(rank, int) else rank)
+        .offset(rank - 1)
         .scalar_subquery()
     )
     return (

@@ -70,14 +70,14 @@ def _page_rows(
 def _top_rows(
     session: Session, statement: Statement, ids: Collection[int], *, first: int
 ) -> dict[int, list[Row[Any]]]:
-    """Run a `_top`-style statement: the first ``first`` rows per parent (the tally's
-    floor is the ``first``-th count: its offset parameter is ``first`` - 1)."""
-    bounds = {"ids": list(ids), "lo": 0, "hi": first, "floor_offset": first - 1}
+    """Run a statement over `_floors`: the first ``first`` rows per parent (the tally's
+    floor is each parent's ``first``-th count)."""
+    bounds = {"ids": list(ids), "lo": 0, "hi": first, "rank": first}
     return _grouped(session.execute(statement, bounds).all())
 
 
 def _floors(parent_id: Any, tally_parent: Any) -> Any:
-    return tally_floors(parent_id, tally_parent, _ids(), rank=bindparam("floor_offset"))
+    return tally_floors(parent_id, tally_parent, _ids(), rank=bindparam("rank"))
 
 
 @cache
