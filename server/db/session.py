@@ -16,6 +16,7 @@ from server.config import Settings
 from server.db.engine import (
     create_db_engine,
     is_sqlite,
+    reader_engine,
     request_session_limit,
     sqlite_file,
     writer_engine,
@@ -29,6 +30,7 @@ class Database:
     reader: sessionmaker[Session]
     writer: sessionmaker[Session]
     _version_connection: sqlite3.Connection | None = field(default=None, repr=False)
+    _reads: Engine | None = field(default=None, repr=False)
     # asyncio primitives are bound to one event loop (TestClient starts one per client).
     _turns: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = field(
         default_factory=WeakKeyDictionary, repr=False
@@ -75,7 +77,9 @@ class Database:
         path = sqlite_file(self.engine)
         try:
             if path is None:
-                with self.engine.connect() as conn:
+                if self._reads is None:
+                    self._reads = reader_engine(self.engine)
+                with self._reads.connect() as conn:
                     return get_data_version(conn)
             if self._version_connection is None:
                 self._version_connection = sqlite3.connect(
@@ -95,7 +99,9 @@ class Database:
         )
         return cls(
             engine=engine,
-            reader=sessionmaker(bind=engine, expire_on_commit=False, autoflush=False),
+            reader=sessionmaker(
+                bind=reader_engine(engine), expire_on_commit=False, autoflush=False
+            ),
             # On SQLite the writer begins with the write lock (BEGIN IMMEDIATE): see engine.py.
             writer=sessionmaker(
                 bind=writer_engine(engine), expire_on_commit=False, autoflush=False
