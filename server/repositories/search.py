@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import (
     CTE,
     BigInteger,
+    Boolean,
     ColumnElement,
     FunctionElement,
     Subquery,
@@ -65,6 +66,33 @@ def _compile_lower(element: unicode_lower, compiler: SQLCompiler, **kw: Any) -> 
 @compiles(unicode_lower, "sqlite")
 def _compile_lower_sqlite(element: unicode_lower, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{SQLITE_LOWER}({compiler.process(element.clauses, **kw)})"
+
+
+class contains_folded(FunctionElement[bool]):  # noqa: N801 - reads like the SQL it compiles to
+    """``column`` matches a lower-case LIKE ``pattern`` (escaped with `LIKE_ESCAPE`), ignoring
+    case in every script.
+
+    PostgreSQL: ``column ILIKE pattern``, which the trigram index on ``artists.name``
+    (``pg_trgm``, migration 0003) serves: a substring search was a scan of every name (~150
+    ms at 100x the data). SQLite: ``soundstream_lower(column) LIKE pattern``, a scan, as
+    SQLite has no index for a leading wildcard.
+    """
+
+    type = Boolean()
+    inherit_cache = True
+    name = "contains_folded"
+
+
+@compiles(contains_folded)
+def _compile_contains(element: contains_folded, compiler: SQLCompiler, **kw: Any) -> str:
+    column, pattern = (compiler.process(c, **kw) for c in element.clauses)
+    return f"{column} ILIKE {pattern} ESCAPE '{LIKE_ESCAPE}'"
+
+
+@compiles(contains_folded, "sqlite")
+def _compile_contains_sqlite(element: contains_folded, compiler: SQLCompiler, **kw: Any) -> str:
+    column, pattern = (compiler.process(c, **kw) for c in element.clauses)
+    return f"{SQLITE_LOWER}({column}) LIKE {pattern} ESCAPE '{LIKE_ESCAPE}'"
 
 
 def _python_lower(value: str | None) -> str | None:
@@ -246,8 +274,7 @@ def _candidates_for(f: ArtistFilter, matched: CTE | None) -> CTE | None:
 def _artist_conditions(f: ArtistFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if f.name_contains is not None:
-        pattern = like_contains(f.name_contains.lower())
-        conditions.append(unicode_lower(Artist.name).like(pattern, escape=LIKE_ESCAPE))
+        conditions.append(contains_folded(Artist.name, like_contains(f.name_contains.lower())))
     if f.exclude_tag_ids and not _year_window(f):
         conditions.append(
             ~exists().where(
