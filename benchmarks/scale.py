@@ -111,6 +111,7 @@ ENDPOINTS = (
     Endpoint("user_artists", "GET /users/{id}/artists", False),
     Endpoint("artists_page", "GET /artists?offset=k (list + total)", False),
     Endpoint("search", "GET /artists/search?tags=a,b&match=all", False),
+    Endpoint("search_name", "GET /artists/search?q=substring", False),
     Endpoint("nested", "POST /graphql nested user→friends→artists→tags", False),
     Endpoint("recommend", "GET /users/{id}/recommendations", False),
     Endpoint("stats", "GET /stats", True),
@@ -212,6 +213,27 @@ class Sample:
     user_ids: list[int]
     artists: int
     top_tags: list[str]
+    name_parts: list[str]
+    """Four-letter pieces of sampled artists' names (the search's ``q``)."""
+
+
+def name_parts(data_dir: Path, artist_ids: list[int], rng: random.Random) -> list[str]:
+    """A piece of each sampled artist's name, as a user types part of one: four characters
+    from a random position (the whole name when shorter), lower-cased, distinct; none that
+    starts or ends with a space."""
+    wanted = set(artist_ids)
+    parts: set[str] = set()
+    with (data_dir / "artists.dat").open(encoding="utf-8", errors="replace") as handle:
+        next(handle)
+        for line in handle:
+            artist_id, name = line.split("\t", 2)[:2]
+            if int(artist_id) not in wanted or not name.strip():
+                continue
+            start = rng.randrange(max(len(name) - 3, 1))
+            part = name[start : start + 4].lower()
+            if part == part.strip():  # what a user types starts and ends with a letter
+                parts.add(part)
+    return sorted(parts)
 
 
 def draw_sample(data_dir: Path) -> Sample:
@@ -231,11 +253,13 @@ def draw_sample(data_dir: Path) -> Sample:
         for line in handle:
             tag_id, value = line.rstrip("\n").split("\t")
             values[int(tag_id)] = value
+    artist_ids = rng.sample(artists, min(DISTINCT_REQUESTS, len(artists)))
     return Sample(
-        artist_ids=rng.sample(artists, min(DISTINCT_REQUESTS, len(artists))),
+        artist_ids=artist_ids,
         user_ids=rng.sample(users, min(DISTINCT_REQUESTS, len(users))),
         artists=len(artists),
         top_tags=[values[t] for t in top if "," not in values[t]],
+        name_parts=name_parts(data_dir, artist_ids, rng),
     )
 
 
@@ -261,6 +285,12 @@ def request_lines(key: str, sample: Sample) -> list[str]:
             for a, b in pairs
             for offset in (0, 20)
         ]
+    if key == "search_name":
+        from urllib.parse import quote
+
+        parts = list(sample.name_parts)
+        rng.shuffle(parts)
+        return [f"{api}/artists/search?q={quote(part)}&limit=20" for part in parts]
     if key == "nested":
         return [
             "nested\tPOST\t/graphql\t"
