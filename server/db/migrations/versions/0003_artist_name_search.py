@@ -5,7 +5,7 @@ Revises: 0002
 Create Date: 2026-11-28 15:00:00
 
 On PostgreSQL a GIN trigram index serves ``name ILIKE '%q%'`` (the search's ``q``): without it
-every search by name read all names, ~150 ms at 100x the data (docs/scaling.md). It needs the
+every search by name read all names, 150-230 ms at 100x the data (docs/scaling.md). It needs the
 ``pg_trgm`` extension, created here if missing. SQLite keeps a plain index on the name (the
 PostgreSQL options do not apply there), as `server.db.models.Artist` declares.
 """
