@@ -4,7 +4,8 @@ Tag names are resolved against a case-folded directory of every tag, built once 
 version (Python's ``str.lower`` folds ``TROPICÁLIA`` where SQLite's ``lower`` would not).
 Results are cached per (criteria, sort, data version): the first `SEARCH_WINDOW` rows as one
 window that every page inside it is cut from, pages further on one by one; totals per
-(criteria, data version), so paging through a result counts it once.
+(criteria, data version), so paging through a result counts it once, and a result shorter
+than its page (most searches: fewer than `SEARCH_WINDOW` matches) is never counted at all.
 """
 
 from __future__ import annotations
@@ -215,16 +216,19 @@ def _search(
         tagged_from=criteria.tagged_from,
         tagged_to=criteria.tagged_to,
     )
+    rows = repo.search_artists(session, f, sort=sort, limit=limit, offset=offset)
+    # A short page that is not past the end already says how many match: the COUNT (a second
+    # pass over every match) is only needed for a full page or one past the end. The first
+    # page is read as a window of `SEARCH_WINDOW` rows, so any search with fewer matches
+    # costs one statement instead of two.
+    short = len(rows) < limit and (bool(rows) or offset == 0)
     total = cache.get_or_compute(
         "artist-search-total",
         {"criteria": criteria.model_dump(mode="json")},
         version,
-        lambda: repo.count_artists(session, f),
+        (lambda: offset + len(rows)) if short else (lambda: repo.count_artists(session, f)),
         int,
     )
-    if offset >= total:
-        return page([], total)
-    rows = repo.search_artists(session, f, sort=sort, limit=limit, offset=offset)
     hits = [
         ArtistSearchHit(
             id=row.id,
