@@ -5,12 +5,12 @@ version (Python's ``str.lower`` folds ``TROPICÁLIA`` where SQLite's ``lower`` w
 Results are cached per (criteria, sort, data version): the first `SEARCH_WINDOW` rows as one
 window that every page inside it is cut from, pages further on one by one; totals per
 (criteria, data version), so paging through a result counts it once, and a result shorter
-than its page (most searches: fewer than `SEARCH_WINDOW` matches) is never counted at all.
+than its first page (most searches: fewer than `SEARCH_WINDOW` matches) is never counted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
@@ -216,20 +216,31 @@ def _search(
         tagged_from=criteria.tagged_from,
         tagged_to=criteria.tagged_to,
     )
+
+    def total(count: Callable[[], int]) -> int:
+        args = {"criteria": criteria.model_dump(mode="json")}
+        return cache.get_or_compute("artist-search-total", args, version, count, int)
+
+    if offset == 0:
+        # A first page shorter than asked already says how many match, so the COUNT (a
+        # second pass over every match) runs only for a full one. The first page is read as
+        # a window of `SEARCH_WINDOW` rows: any search with fewer matches costs one
+        # statement instead of two.
+        rows = repo.search_artists(session, f, sort=sort, limit=limit, offset=0)
+        short = len(rows) < limit
+        count = (lambda: len(rows)) if short else (lambda: repo.count_artists(session, f))
+        return page(_hits(rows), total(count))
+    # Further pages: the total first (usually cached by the first page), so a page past the
+    # end reads nothing more — and an offset past what the database can bind never reaches it.
+    known = total(lambda: repo.count_artists(session, f))
+    if offset >= known:
+        return page([], known)
     rows = repo.search_artists(session, f, sort=sort, limit=limit, offset=offset)
-    # A short page that is not past the end already says how many match: the COUNT (a second
-    # pass over every match) is only needed for a full page or one past the end. The first
-    # page is read as a window of `SEARCH_WINDOW` rows, so any search with fewer matches
-    # costs one statement instead of two.
-    short = len(rows) < limit and (bool(rows) or offset == 0)
-    total = cache.get_or_compute(
-        "artist-search-total",
-        {"criteria": criteria.model_dump(mode="json")},
-        version,
-        (lambda: offset + len(rows)) if short else (lambda: repo.count_artists(session, f)),
-        int,
-    )
-    hits = [
+    return page(_hits(rows), known)
+
+
+def _hits(rows: Iterable[repo.ArtistSearchRow]) -> list[ArtistSearchHit]:
+    return [
         ArtistSearchHit(
             id=row.id,
             name=row.name,
@@ -241,4 +252,3 @@ def _search(
         )
         for row in rows
     ]
-    return page(hits, total)
