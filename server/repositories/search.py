@@ -85,14 +85,14 @@ class contains_folded(FunctionElement[bool]):  # noqa: N801 - reads like the SQL
 
 @compiles(contains_folded)
 def _compile_contains(element: contains_folded, compiler: SQLCompiler, **kw: Any) -> str:
-    column, pattern = (compiler.process(c, **kw) for c in element.clauses)
-    return f"{column} ILIKE {pattern} ESCAPE '{LIKE_ESCAPE}'"
+    column, pattern = element.clauses
+    return compiler.process(column.ilike(pattern, escape=LIKE_ESCAPE), **kw)
 
 
 @compiles(contains_folded, "sqlite")
 def _compile_contains_sqlite(element: contains_folded, compiler: SQLCompiler, **kw: Any) -> str:
-    column, pattern = (compiler.process(c, **kw) for c in element.clauses)
-    return f"{SQLITE_LOWER}({column}) LIKE {pattern} ESCAPE '{LIKE_ESCAPE}'"
+    column, pattern = element.clauses
+    return compiler.process(unicode_lower(column).like(pattern, escape=LIKE_ESCAPE), **kw)
 
 
 def _python_lower(value: str | None) -> str | None:
