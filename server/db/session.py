@@ -29,8 +29,9 @@ class Database:
     engine: Engine
     reader: sessionmaker[Session]
     writer: sessionmaker[Session]
+    reads: Engine
+    """The readers' engine (`reader_engine`: autocommit on PostgreSQL), the same pool."""
     _version_connection: sqlite3.Connection | None = field(default=None, repr=False)
-    _reads: Engine | None = field(default=None, repr=False)
     # asyncio primitives are bound to one event loop (TestClient starts one per client).
     _turns: WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = field(
         default_factory=WeakKeyDictionary, repr=False
@@ -77,9 +78,7 @@ class Database:
         path = sqlite_file(self.engine)
         try:
             if path is None:
-                if self._reads is None:
-                    self._reads = reader_engine(self.engine)
-                with self._reads.connect() as conn:
+                with self.reads.connect() as conn:
                     return get_data_version(conn)
             if self._version_connection is None:
                 self._version_connection = sqlite3.connect(
@@ -97,11 +96,11 @@ class Database:
         engine = create_db_engine(
             settings.database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms
         )
+        reads = reader_engine(engine)
         return cls(
             engine=engine,
-            reader=sessionmaker(
-                bind=reader_engine(engine), expire_on_commit=False, autoflush=False
-            ),
+            reads=reads,
+            reader=sessionmaker(bind=reads, expire_on_commit=False, autoflush=False),
             # On SQLite the writer begins with the write lock (BEGIN IMMEDIATE): see engine.py.
             writer=sessionmaker(
                 bind=writer_engine(engine), expire_on_commit=False, autoflush=False
