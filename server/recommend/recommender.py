@@ -23,7 +23,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from server.recommend.data import IntArray, UserProfile, UserRows, index_of
-from server.recommend.features import gathered_rows, l2_rows, log_plays
+from server.recommend.features import gathered_rows, l2_rows, log_plays, select_columns
 from server.recommend.hybrid import (
     CF_COMPONENTS,
     STRATEGY_COMPONENTS,
@@ -66,16 +66,10 @@ def dense_columns(matrix: sp.csr_matrix, columns: npt.NDArray[np.int64]) -> npt.
     """``matrix[:, columns].toarray()`` for distinct ``columns``, matched by a search in the
     sorted columns: scipy's column indexing builds an array as wide as the matrix per call
     (327,020 artists at 100×) for a few rows and ~20 columns."""
-    m = sp.csr_matrix(matrix)
-    out = np.zeros((m.shape[0], len(columns)), dtype=m.dtype)
-    if len(columns) == 0 or m.nnz == 0:
-        return out
     order = np.argsort(columns, kind="stable")
-    ordered = columns[order]
-    pos = np.minimum(np.searchsorted(ordered, m.indices), len(ordered) - 1)
-    hit = ordered[pos] == m.indices
-    rows = np.repeat(np.arange(m.shape[0]), np.diff(m.indptr))
-    out[rows[hit], order[pos[hit]]] = m.data[hit]
+    picked: npt.NDArray[Any] = np.asarray(select_columns(matrix, columns[order]).toarray())
+    out = np.empty_like(picked)
+    out[:, order] = picked
     return out
 
 

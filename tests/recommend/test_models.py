@@ -20,6 +20,7 @@ from server.recommend.features import (
 )
 from server.recommend.hybrid import HybridModel, popularity_rank, scale_per_user, top_k
 from server.recommend.models import ALS, EASE, ItemKNN, MostPopular
+from server.recommend.recommender import dense_columns
 from tests.recommend.conftest import genre_of_artist, genre_of_user
 
 
@@ -336,6 +337,17 @@ def test_selected_columns_are_scipys_column_indexing(shuffled: bool) -> None:
     assert np.array_equal(got.indices, expected.indices)
     assert np.array_equal(got.data, expected.data)
     assert select_columns(matrix, np.zeros(0, dtype=np.int64)).shape == (5, 0)
+
+
+@pytest.mark.parametrize("size", [0, 1, 25])
+def test_dense_columns_are_scipys_in_the_given_order(size: int) -> None:
+    matrix = sp.random(6, 300, density=0.1, format="csr", random_state=8, dtype=np.float32)
+    columns = np.random.default_rng(8).choice(300, size=size, replace=False)  # unsorted
+
+    got = dense_columns(matrix, columns)
+
+    assert got.dtype == np.float32
+    assert np.array_equal(got, matrix[:, columns].toarray())
 
 
 @pytest.mark.parametrize("count", [0, 7, 2000])
