@@ -18,6 +18,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
@@ -68,6 +69,22 @@ class RateLimitedError(DomainError):
 
 class UnavailableError(DomainError):
     status, code, title = 503, "unavailable", "Service unavailable"
+
+
+def lost_connection(exc: DBAPIError) -> UnavailableError | None:
+    """The 503 for a statement whose database connection was found dead (None otherwise).
+
+    Why: a pooled connection returned less than a second ago is handed out without a ping
+    (`server.db.engine`), so after a database restart or failover the first statement on
+    each such connection fails; SQLAlchemy then invalidates the pool and the next request
+    reconnects. That one request is told to retry, not reported as a server bug.
+    """
+    if not exc.connection_invalidated:
+        return None
+    return UnavailableError(
+        "the database connection was lost; retry the request",
+        headers={"Retry-After": "1"},
+    )
 
 
 def problem(
@@ -177,6 +194,13 @@ def install_error_handlers(app: FastAPI) -> None:
             instance=request.url.path,
             headers=headers or None,
         )
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        lost = lost_connection(exc)
+        if lost is not None:
+            return await _domain(request, lost)
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -16,12 +16,13 @@ from typing import Any, TypeVar
 
 from anyio import to_thread
 from fastapi import Request
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from strawberry.fastapi import BaseContext
 
 from server.config import Settings
 from server.db.session import Database
-from server.errors import DomainError
+from server.errors import DomainError, lost_connection
 from server.graphql.errors import as_graphql_error
 from server.graphql.rowcache import LoaderCache
 from server.services.cache import ResultCache
@@ -87,6 +88,11 @@ class Context(BaseContext):
             return cls._call_raw(factory, fn, args, kwargs)
         except DomainError as error:
             raise as_graphql_error(error) from error
+        except DBAPIError as error:
+            lost = lost_connection(error)
+            if lost is None:
+                raise
+            raise as_graphql_error(lost) from error
 
 
 async def context_getter(request: Request) -> AsyncIterator[Context]:

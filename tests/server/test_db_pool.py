@@ -1,5 +1,6 @@
-"""PostgreSQL connections: pinged only after sitting idle, replaced when dead, and read
-sessions that never hold a transaction open (no BEGIN/ROLLBACK round trips)."""
+"""PostgreSQL connections: pinged only after sitting idle, replaced when dead, read sessions
+that never hold a transaction open (no BEGIN/ROLLBACK round trips), and a connection found
+dead mid-request answered as a 503 to retry (REST) or UNAVAILABLE (GraphQL), not a 500."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ from typing import Any
 
 import psycopg
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import DBAPIError
 
 from server.db.engine import create_db_engine
 from server.db.meta import get_data_version
 from server.db.models import Artist
 from server.db.session import Database
 from server.ingest.service import run_ingest
+from server.main import create_app
+from server.repositories import windows
+from server.services import artists as artists_service
 from tests.conftest import SMALL_DATA, make_settings
 
 
@@ -107,3 +113,69 @@ def test_read_sessions_hold_no_transaction_on_postgres(pg_url: str) -> None:
         assert database.data_version() == version
     finally:
         database.dispose()
+
+
+@pytest.fixture(scope="module")
+def connection_lost(pg_url: str, postgres: Any) -> DBAPIError:
+    """The real error of a statement on a pooled connection whose backend was killed while
+    it sat in the pool, inside the no-ping window (what a database restart leaves)."""
+    engine = create_db_engine(pg_url, ping_after_idle_s=3600)
+    try:
+        pid = backend_pid(engine)
+        with postgres.admin().connect() as admin:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(DBAPIError) as raised, engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        # SQLAlchemy recognised the disconnect; the pool reconnects for the next caller
+        assert raised.value.connection_invalidated
+        assert backend_pid(engine) != pid
+        return raised.value
+    finally:
+        engine.dispose()
+
+
+def test_a_lost_connection_is_a_503_to_retry_in_rest(
+    pg_url: str, connection_lost: DBAPIError, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lost(*_args: Any, **_kwargs: Any) -> Any:
+        raise connection_lost
+
+    with TestClient(create_app(make_settings(pg_url))) as client:
+        monkeypatch.setattr(artists_service, "get_artist", lost)
+        response = client.get("/api/v1/artists/1")
+        assert response.status_code == 503
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.headers["Retry-After"] == "1"
+        problem = response.json()
+        assert (problem["status"], problem["title"]) == (503, "Service unavailable")
+        assert problem["type"].endswith("/unavailable")
+        monkeypatch.undo()
+        assert client.get("/api/v1/artists/1").json()["id"] == 1
+
+
+def test_a_lost_connection_is_unavailable_in_graphql(
+    pg_url: str, connection_lost: DBAPIError, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def lost(*_args: Any, **_kwargs: Any) -> Any:
+        raise connection_lost
+
+    with TestClient(create_app(make_settings(pg_url))) as client:
+        monkeypatch.setattr(windows, "artists_by_id", lost)
+        body = client.post("/graphql", json={"query": "{ artist(id: 1) { name } }"}).json()
+        assert body["data"] == {"artist": None}
+        assert body["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
+        monkeypatch.undo()
+        again = client.post("/graphql", json={"query": "{ artist(id: 1) { id } }"}).json()
+        assert again["data"] == {"artist": {"id": 1}}
+        assert "errors" not in again
+
+
+def test_other_database_errors_stay_internal(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise DBAPIError("SELECT", {}, Exception("syntax"), connection_invalidated=False)
+
+    with TestClient(create_app(make_settings(pg_url)), raise_server_exceptions=False) as client:
+        monkeypatch.setattr(artists_service, "get_artist", broken)
+        response = client.get("/api/v1/artists/1")
+        assert response.status_code == 500
+        assert response.json()["title"] == "Internal server error"
