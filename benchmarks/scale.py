@@ -543,7 +543,7 @@ def metrics_of(cell: dict[str, Any]) -> dict[str, float | str | None]:
         label = f"{endpoint.key} p50/p95 ms" + (" (warm)" if endpoint.cached else "")
         if "p95_ms" in entry:
             out[label] = f"{entry['p50_ms']:.1f} / {entry['p95_ms']:.1f}" + (
-                "" if entry.get("clean", True) else " (non-2xx!)"
+                "" if entry.get("clean", True) else " (errors!)"
             )
             out[f"{endpoint.key} p95"] = entry["p95_ms"]
             if "cpu_ms_per_request" in entry:
@@ -670,7 +670,7 @@ def deployed_report(results: dict[str, Any]) -> list[str]:
             row.append(
                 f"{entry['p50_ms']:.1f} / {entry['p95_ms']:.1f}, "
                 f"{entry.get('cpu_ms_per_request', 0):.1f}"
-                + ("" if entry.get("clean", True) else " (non-2xx!)")
+                + ("" if entry.get("clean", True) else " (errors!)")
             )
         warm = " (warm)" if endpoint.cached else ""
         lines.append(f"| {endpoint.key}{warm} | " + " | ".join(row) + " |")
