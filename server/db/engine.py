@@ -75,8 +75,9 @@ def _install_liveness_check(engine: Engine, idle_s: float) -> None:
     the same two cores. A connection returned a moment ago was alive a moment ago; one that
     sat idle may have been cut by a restart, a failover or an idle timeout in between, and
     is checked as before (HikariCP's ``aliveBypassWindowMs``, 500 ms, is the same idea). A
-    connection that dies inside the window fails its statement; SQLAlchemy then invalidates
-    the pool, so what follows reconnects.
+    connection that dies inside the window fails its statement, which is answered as a 503
+    to retry (`server.errors.lost_connection`); SQLAlchemy then invalidates the pool, so what
+    follows reconnects.
     """
 
     @event.listens_for(engine, "connect")
