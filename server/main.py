@@ -100,5 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(build_api_router(), prefix=API_PREFIX)
     from server.graphql.schema import graphql_router
 
-    app.include_router(graphql_router(settings), prefix="/graphql", tags=["graphql"])
+    graphql = graphql_router(settings)
+    app.state.graphql_schema = graphql.schema
+    app.include_router(graphql, prefix="/graphql", tags=["graphql"])
     return app

@@ -26,11 +26,13 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.fastapi import GraphQLRouter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionContext
 
 from server.config import Settings
 from server.graphql.context import context_getter
 from server.graphql.errors import should_mask
+from server.graphql.executor import PlannedExecutor
 from server.graphql.limits import QueryCostLimiter, QuerySizeLimiter
 from server.graphql.mutations import Mutation
 from server.graphql.queries import Query
@@ -54,7 +56,12 @@ class Schema(strawberry.Schema):
         super().process_errors([e for e in errors if should_mask(e)], execution_context)
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
+def build_schema(
+    settings: Settings,
+    executor: type[StrawberryGraphQLCoreExecutionContext] = PlannedExecutor,
+) -> strawberry.Schema:
+    """The schema; ``executor`` is replaceable so tests can compare `PlannedExecutor`'s
+    responses with graphql-core's own."""
     # Factories, not instances: Strawberry builds each extension per request, so the cost
     # computed for one request never leaks into another's.
     # The depth and alias rules are the ones QueryDepthLimiter and MaxAliasesLimiter install,
@@ -82,6 +89,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
+        execution_context_class=executor,
     )
 
 
