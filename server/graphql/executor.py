@@ -1,22 +1,32 @@
-"""A graphql-core executor that completes plain fields without the general machinery.
+"""A graphql-core executor that completes each selection set from a plan made once.
 
 Why: the nested walk (user → friends → artists → tags) completes ~1,400 values per request,
-and graphql-core spends ~10 µs on each whatever it holds — a resolve-info object, a path,
-the resolver call through Strawberry's wrapper, then ``complete_value``'s chain of type
-tests (non-null → list → leaf → abstract → object) — about half of the request's CPU.
-Most of those values are *basic* fields: a Strawberry field with no resolver, arguments,
-directives or extensions, which only reads an attribute (``edges``, ``node``, ``name``,
-``weight``). Their completion depends only on the field's type, so it is decided once per
-selection set (the "plan") and each object then costs a loop over the plan: read the
-attribute, coerce a leaf, recurse into an object or a list of them.
+and graphql-core spends several µs on each whatever it holds — per field a resolve-info
+object, a path, the arguments coerced again from the AST, then ``complete_value``'s chain of
+type tests (non-null → list → leaf → abstract → object) and, for a list, a call per item
+through three more methods — about half of the request's CPU at 100× (profiled). All of
+that depends only on the selection set and the schema, which are the same for every object
+a list holds: so it is decided once per selection set (the "plan": per field its resolver,
+its arguments coerced once, and how its value is completed) and each object then costs a
+loop over the plan.
 
-Everything else — fields with resolvers or arguments (where the DataLoaders and Strawberry's
-argument conversion, permissions and extensions live), abstract types, ``is_type_of``
-checks, ``@defer``/``@stream``, middleware, an abort signal, and every value the fast path
-does not expect (a null for a non-null field, an awaitable attribute, an exception) — goes
-through graphql-core's own `execute_field`, so results and errors (message, path,
-locations, null propagation) are graphql-core's; `tests/graphql/test_executor.py` runs
-queries through both executors and compares the responses.
+A field keeps its resolver and everything Strawberry wraps around it (argument conversion,
+permissions, field extensions, the DataLoaders); a *basic* field (no resolver, arguments or
+extensions: it only reads an attribute) is read without building a resolve info. The plan
+covers fields whose type is a leaf, an object type or a list of either; graphql-core's own
+`execute_field` handles the rest — abstract types, nested lists, fields whose arguments do
+not coerce, fields with directives (``@defer``/``@stream`` included), and every operation
+when an extension resolves fields (middleware) or an abort signal is set. Within a planned
+field every value the plan does not expect (a null for a non-null type, an exception, an
+awaitable held in an attribute, a list that is not a list, a failed ``is_type_of``) is
+completed by graphql-core's ``complete_value``, so results and errors (message, path,
+locations, null propagation) are graphql-core's: `tests/server/test_graphql_executor.py`
+runs queries through both executors and compares the responses.
+
+One difference by design: the coerced arguments of a field are computed once per
+selection set and shared by its calls (graphql-core coerces them per call). They are equal
+values; a resolver that mutated an argument in place would see the change in the next
+call. No resolver here does.
 """
 
 from __future__ import annotations
@@ -25,33 +35,39 @@ from collections.abc import Awaitable, Callable
 from typing import Any, NamedTuple
 
 from graphql import (
+    FieldNode,
     GraphQLField,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLResolveInfo,
     is_leaf_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
-from graphql.execution.executor import to_nodes
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-# What a basic field's value is completed as.
+Info = GraphQLResolveInfo[Any]
+
+# How a planned field's value is completed.
 LEAF, OBJECT, LEAF_LIST, OBJECT_LIST = range(4)
 
 
 class Step(NamedTuple):
-    """How one basic field of a selection set is completed (see the module docstring)."""
+    """How one field of a selection set is resolved and completed (module docstring)."""
 
     parent_type: GraphQLObjectType
     field: GraphQLField
-    resolve: Callable[..., Any]  # Strawberry's attribute reader for the field
+    nodes: list[FieldNode]
+    resolve: Callable[..., Any]
+    args: dict[str, Any] | None  # None: a basic field, read without a resolve info
     kind: int
-    return_type: GraphQLOutputType  # the field's declared type, for errors
-    non_null: bool  # the field's value may not be null
-    named: GraphQLOutputType  # the leaf or object type (inside non-null and list)
-    item_type: GraphQLOutputType | None  # a list's item type, for item errors
+    return_type: GraphQLOutputType  # the field's declared type
+    non_null: bool
+    named: Any  # the leaf or object type inside the non-null and list wrappers
+    item_type: GraphQLOutputType | None  # a list's declared item type
     item_non_null: bool
 
 
@@ -65,64 +81,82 @@ def _unwrap(type_: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:
 
 
 def _completable(type_: GraphQLOutputType) -> bool:
-    """A leaf, or an object type whose values need no runtime type check."""
-    return is_leaf_type(type_) or (
-        isinstance(type_, GraphQLObjectType) and type_.is_type_of is None
-    )
-
-
-def _step(parent_type: GraphQLObjectType, fields: FieldDetailsList) -> Step | None:
-    """The fast completion of a field, or None where graphql-core must complete it."""
-    node = fields[0].node
-    field = parent_type.fields.get(node.name.value)
-    if field is None or field.args or not getattr(field.resolve, "_is_default", False):
-        return None
-    if any(details.node.arguments or details.node.directives for details in fields):
-        return None
-    inner, non_null = _unwrap(field.type)
-    if isinstance(inner, GraphQLList):
-        item, item_non_null = _unwrap(inner.of_type)
-        if not _completable(item):
-            return None
-        kind = LEAF_LIST if is_leaf_type(item) else OBJECT_LIST
-        return Step(
-            parent_type,
-            field,
-            field.resolve,
-            kind,
-            field.type,
-            non_null,
-            item,
-            inner.of_type,
-            item_non_null,
-        )
-    if not _completable(inner):
-        return None
-    kind = LEAF if is_leaf_type(inner) else OBJECT
-    return Step(parent_type, field, field.resolve, kind, field.type, non_null, inner, None, False)
+    return is_leaf_type(type_) or isinstance(type_, GraphQLObjectType)
 
 
 class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's execution context with the plain-field fast path (module docstring)."""
+    """Strawberry's execution context with planned selection sets (module docstring)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Keyed by the grouped field set's identity: graphql-core memoises those per
         # (type, selection) for the execution, and the plan keeps its key alive.
         self._plans: dict[int, tuple[GroupedFieldSet, Plan]] = {}
-        # Strawberry passes a manager per request; it is empty unless an extension
-        # resolves fields itself, which the fast path would bypass.
+        # Strawberry passes a middleware manager per request; it is empty unless an
+        # extension resolves fields itself, which planned fields would bypass.
         middleware = self.middleware_manager
-        self._fast = (middleware is None or not middleware.middlewares) and (
+        self._planned = (middleware is None or not middleware.middlewares) and (
             self.abort_signal is None
         )
 
     def _plan(self, parent_type: GraphQLObjectType, grouped: GroupedFieldSet) -> Plan:
         found = self._plans.get(id(grouped))
         if found is None:
-            plan = [(key, fields, _step(parent_type, fields)) for key, fields in grouped.items()]
+            plan = [
+                (key, fields, self._step(parent_type, fields)) for key, fields in grouped.items()
+            ]
             found = self._plans[id(grouped)] = (grouped, plan)
         return found[1]
+
+    def _step(self, parent_type: GraphQLObjectType, fields: FieldDetailsList) -> Step | None:
+        """The planned resolution of a field, or None where graphql-core must do it."""
+        first = fields[0]
+        field = parent_type.fields.get(first.node.name.value)
+        if field is None or any(details.node.directives for details in fields):
+            return None
+        inner, non_null = _unwrap(field.type)
+        item_type: GraphQLOutputType | None = None
+        item_non_null = False
+        if isinstance(inner, GraphQLList):
+            item_type = inner.of_type
+            named, item_non_null = _unwrap(item_type)
+            kind = LEAF_LIST if is_leaf_type(named) else OBJECT_LIST
+        else:
+            named = inner
+            kind = LEAF if is_leaf_type(named) else OBJECT
+        if not _completable(named):
+            return None
+        resolve = field.resolve or self.field_resolver
+        args: dict[str, Any] | None = None
+        if not (getattr(resolve, "_is_default", False) and not field.args):
+            try:
+                args = (
+                    get_argument_values(
+                        field,
+                        first.node,
+                        self.variable_values,
+                        first.fragment_variable_values,
+                        self.hide_suggestions,
+                    )
+                    if field.args or first.node.arguments
+                    else {}
+                )
+            except Exception:
+                return None  # graphql-core reports the error at each place it occurs
+        nodes = [details.node for details in fields]
+        return Step(
+            parent_type,
+            field,
+            nodes,
+            resolve,
+            args,
+            kind,
+            field.type,
+            non_null,
+            named,
+            item_type,
+            item_non_null,
+        )
 
     def execute_fields(
         self,
@@ -133,7 +167,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         # A position context means incremental delivery (@defer) is under way.
-        if not self._fast or position_context is not None:
+        if not self._planned or position_context is not None:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
@@ -142,16 +176,13 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         awaitable_fields: list[str] = []
         try:
             for key, fields, step in self._plan(parent_type, grouped_field_set):
+                field_path = Path(path, key, parent_type.name)
                 if step is None:
-                    result = self.execute_field(
-                        parent_type, source_value, fields, Path(path, key, parent_type.name), None
-                    )
+                    result = self.execute_field(parent_type, source_value, fields, field_path, None)
                     if result is Undefined:
                         continue
                 else:
-                    result = self._complete_basic(
-                        step, parent_type, source_value, path, key, fields
-                    )
+                    result = self._execute_step(step, source_value, fields, field_path)
                 results[key] = result
                 if is_awaitable(result):
                     awaitable_fields.append(key)
@@ -172,50 +203,76 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             results.update(zip(keys, awaited, strict=True))
         return results
 
-    def _complete_basic(
+    def _info(self, step: Step, path: Path) -> Info:
+        return self.build_resolve_info(step.field, step.nodes, step.parent_type, path)
+
+    def _execute_step(self, step: Step, source: Any, fields: FieldDetailsList, path: Path) -> Any:
+        """graphql-core's `execute_field`, with the plan's arguments and completion."""
+        info: Info | None = None
+        try:
+            if step.args is None:
+                value = step.resolve(source, None)
+            else:
+                info = self._info(step, path)
+                value = step.resolve(source, info, **step.args)
+            if self.is_awaitable(value):
+                return self._complete_awaited(step, fields, path, value, info)
+            completed = self._complete(step, fields, path, value, info)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, step.return_type, fields, path)
+            return None
+        if self.is_awaitable(completed):
+            return self._guard(completed, step.return_type, fields, path)
+        return completed
+
+    async def _complete_awaited(
         self,
         step: Step,
-        parent_type: GraphQLObjectType,
-        source: Any,
-        path: Path | None,
-        key: str,
         fields: FieldDetailsList,
+        path: Path,
+        value: Awaitable[Any],
+        info: Info | None,
     ) -> Any:
-        value = step.resolve(source, None)
+        try:
+            completed = self._complete(step, fields, path, await value, info)
+            if self.is_awaitable(completed):
+                completed = await completed
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, step.return_type, fields, path)
+            return None
+        return completed
+
+    def _complete(
+        self,
+        step: Step,
+        fields: FieldDetailsList,
+        path: Path,
+        value: Any,
+        info: Info | None,
+    ) -> Any:
+        """``complete_value`` for the value the plan expects; graphql-core's otherwise."""
         if value is None and not step.non_null:
             return None
         kind = step.kind
-        if (
-            value is None
-            or value is Undefined
-            or isinstance(value, Exception)
-            or self.is_awaitable(value)
-            or (kind >= LEAF_LIST and not isinstance(value, (list, tuple)))
-        ):
-            # Reading the attribute again is harmless: graphql-core completes the
-            # unexpected value (or reports it) exactly as it would have.
-            return self.execute_field(
-                parent_type, source, fields, Path(path, key, parent_type.name), None
-            )
-        if kind == LEAF:
-            try:
-                return self.complete_leaf_value(step.named, value)  # type: ignore[arg-type]
-            except Exception as raw_error:
-                field_path = Path(path, key, parent_type.name)
-                self.handle_field_error(raw_error, step.return_type, fields, field_path)
-                return None
-        field_path = Path(path, key, parent_type.name)
-        try:
-            if kind == OBJECT:
-                completed = self._complete_object(step.named, fields, field_path, value)  # type: ignore[arg-type]
-            else:
-                completed = self._complete_list(step, fields, field_path, value)
-        except Exception as raw_error:
-            self.handle_field_error(raw_error, step.return_type, fields, field_path)
-            return None
-        if self.is_awaitable(completed):
-            return self._guard(completed, step.return_type, fields, field_path)
-        return completed
+        if kind == LEAF and value is not None and not isinstance(value, Exception):
+            return self.complete_leaf_value(step.named, value)
+        if kind == OBJECT and self._plain_object(step, value, path, info):
+            return self._complete_object(step.named, fields, path, value)
+        if kind >= LEAF_LIST and isinstance(value, (list, tuple)):
+            return self._complete_list(step, fields, path, value, info)
+        info = info or self._info(step, path)
+        return self.complete_value(step.return_type, fields, info, path, value, None)
+
+    def _plain_object(self, step: Step, value: Any, path: Path, info: Info | None) -> bool:
+        """Whether ``value`` is completed as the plan's object type without graphql-core:
+        neither a null nor an exception, and accepted by ``is_type_of``."""
+        if value is None or isinstance(value, Exception):
+            return False
+        is_type_of = step.named.is_type_of
+        if is_type_of is None:
+            return True
+        accepted = is_type_of(value, info or self._info(step, path))
+        return accepted is True
 
     def _complete_object(
         self, type_: GraphQLObjectType, fields: FieldDetailsList, path: Path, value: Any
@@ -223,20 +280,26 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped, new_defer_usages, _forbidden = self.collect_subfields(type_, fields)
         return self.execute_collected_subfields(type_, value, path, grouped, new_defer_usages, None)
 
-    def _complete_list(self, step: Step, fields: FieldDetailsList, path: Path, items: Any) -> Any:
+    def _complete_list(
+        self,
+        step: Step,
+        fields: FieldDetailsList,
+        path: Path,
+        items: list[Any] | tuple[Any, ...],
+        info: Info | None,
+    ) -> Any:
+        """graphql-core's ``complete_iterable_value`` for a list without ``@stream``."""
         item_type = step.item_type
         assert item_type is not None
         is_awaitable = self.is_awaitable
+        leaves = step.kind == LEAF_LIST
         completed: list[Any] = []
         awaitable_indices: list[int] = []
         try:
             for index, item in enumerate(items):
                 item_path = path.add_key(index, None)
-                if is_awaitable(item):
-                    # As graphql-core completes an awaitable item (it needs the info).
-                    info = self.build_resolve_info(
-                        step.field, to_nodes(fields), step.parent_type, path
-                    )
+                if is_awaitable(item):  # it reports its own errors
+                    info = info or self._info(step, path)
                     completed.append(
                         self.complete_awaitable_list_item_value(
                             item, item_type, fields, info, item_path, None
@@ -245,23 +308,17 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                     awaitable_indices.append(index)
                     continue
                 try:
-                    if isinstance(item, Exception):
-                        raise item
-                    if item is None:
-                        if step.item_non_null:
-                            # graphql-core's message for a null where the item type
-                            # forbids it.
-                            msg = (
-                                "Cannot return null for non-nullable field"
-                                f" {step.parent_type}.{fields[0].node.name.value}."
-                            )
-                            raise TypeError(msg)
+                    if item is None and not step.item_non_null:
                         completed.append(None)
                         continue
-                    if step.kind == LEAF_LIST:
-                        completed.append(self.complete_leaf_value(step.named, item))  # type: ignore[arg-type]
+                    if leaves and item is not None and not isinstance(item, Exception):
+                        completed.append(self.complete_leaf_value(step.named, item))
                         continue
-                    result = self._complete_object(step.named, fields, item_path, item)  # type: ignore[arg-type]
+                    if not leaves and self._plain_object(step, item, path, info):
+                        result = self._complete_object(step.named, fields, item_path, item)
+                    else:
+                        info = info or self._info(step, path)
+                        result = self.complete_value(item_type, fields, info, item_path, item, None)
                 except Exception as raw_error:
                     self.handle_field_error(raw_error, item_type, fields, item_path)
                     completed.append(None)
