@@ -85,20 +85,39 @@ def _paged(
 
 
 def _top(
-    context: Context, name: str, fetch: Callable[..., dict[int, list[Row[Any]]]]
-) -> DataLoader[TopKey, list[Row[Any]]]:
-    async def load(keys: list[TopKey]) -> list[list[Row[Any]]]:
+    context: Context,
+    name: str,
+    fetch: Callable[..., dict[int, list[Row[Any]]]],
+    convert: Callable[[list[Any]], list[V]],
+) -> DataLoader[TopKey, list[V]]:
+    """Top-k lists per parent, each list converted once when read — what the shared cache
+    keeps and every later request reuses as is (the resolvers return these lists
+    unchanged; building the objects from rows cost more than the cache lookup)."""
+
+    async def load(keys: list[TopKey]) -> list[list[V]]:
         groups: dict[int, set[int]] = defaultdict(set)
         for parent, first in keys:
             groups[first].add(parent)
-        results: dict[TopKey, list[Row[Any]]] = {}
+        results: dict[TopKey, list[V]] = {}
         for first, parents in groups.items():
             found = await context.read(fetch, sorted(parents), first=first)
             for parent in parents:
-                results[(parent, first)] = found.get(parent, [])
+                results[(parent, first)] = convert(found.get(parent, []))
         return [results[key] for key in keys]
 
     return _shared(context, name, load)
+
+
+def _rows(rows: list[Row[Any]]) -> list[Row[Any]]:
+    return rows
+
+
+def _tag_counts(rows: list[Any]) -> list[Any]:
+    from server.graphql.types.nodes import Tag, TagCount
+
+    # Positions (tag_id, name, count): a Row's `.count` is its tuple method, which
+    # SQLAlchemy resolves through a slower accessor.
+    return [TagCount(node=Tag(id=row[0], name=row[1]), count=row[2]) for row in rows]
 
 
 def _social_metrics(
@@ -145,7 +164,9 @@ class Loaders:
         self.artist_stats: DataLoader[int, tuple[int, int]] = _by_id(
             context, "artist_stats", windows.artist_play_stats, (0, 0)
         )
-        self.artist_top_tags = _top(context, "artist_top_tags", windows.artist_top_tags)
+        self.artist_top_tags = _top(
+            context, "artist_top_tags", windows.artist_top_tags, _tag_counts
+        )
         self.user_assignments = _paged(
             context, "user_assignments", windows.assignment_pages, by_artist=False
         )
@@ -164,14 +185,14 @@ class Loaders:
             lambda s, ids: windows.assignment_counts(s, ids, by_artist=True),
             0,
         )
-        self.user_top_tags = _top(context, "user_top_tags", windows.user_top_tags)
+        self.user_top_tags = _top(context, "user_top_tags", windows.user_top_tags, _rows)
         self.diversity: DataLoader[int, tuple[int, float, float | None]] = _by_id(
             context, "diversity", _diversity, (0, 0.0, None)
         )
         self.tag_artist_count: DataLoader[int, int] = _by_id(
             context, "tag_artist_count", windows.tag_artist_counts, 0
         )
-        self.tag_top_artists = _top(context, "tag_top_artists", windows.tag_top_artists)
+        self.tag_top_artists = _top(context, "tag_top_artists", windows.tag_top_artists, _rows)
         self.tag_usage_yearly: DataLoader[int, list[tuple[int, int | None, int]]] = _by_id(
             context, "tag_usage_yearly", lambda s, ids: windows.tag_usage(s, ids, monthly=False), []
         )

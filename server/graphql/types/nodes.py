@@ -223,8 +223,11 @@ class Artist:
 
     @strawberry.field(description="The artist's tags, most assigned first.")
     async def top_tags(self, info: Info[Context, None], first: int) -> list[TagCount]:
-        rows = await info.context.loaders.artist_top_tags.load((self.id, check_first(first)))
-        return [TagCount(node=Tag(id=r.tag_id, name=r.name), count=r.count) for r in rows]
+        # Built by the loader and shared through its cache: returned as is, never changed.
+        tags: list[TagCount] = await info.context.loaders.artist_top_tags.load(
+            (self.id, check_first(first))
+        )
+        return tags
 
     @strawberry.field(description="Who listens, most plays first; edges carry `weight`.")
     async def listeners(
