@@ -444,18 +444,50 @@ def search_artists(
     session: Session, f: ArtistFilter, *, sort: SearchSort, limit: int, offset: int
 ) -> list[ArtistSearchRow]:
     """One page of matching artists with their stats and matched tags, in one statement."""
+    rows, _total = _search(session, f, sort=sort, limit=limit, offset=offset, with_total=False)
+    return rows
+
+
+def search_first_page(
+    session: Session, f: ArtistFilter, *, sort: SearchSort, limit: int
+) -> tuple[list[ArtistSearchRow], int | None]:
+    """The first ``limit`` matching artists and, where the same statement can tell, how
+    many match in all (else None: ask `count_artists`).
+
+    Why: a page ordered by plays, listeners or name ranks every match, so the statement
+    reads all of them anyway; counting them there (``count(*) OVER ()``, computed before
+    the limit) spares `count_artists`, a second pass over the same matches — at 100x
+    the real data 30-70 ms for a name piece that matches ten thousand artists. Not where
+    the page is read without ranking every match (browsing the tally's index; relevance
+    pages, cut to the candidates that can reach the page), nor for an empty page.
+    """
+    return _search(session, f, sort=sort, limit=limit, offset=0, with_total=True)
+
+
+def _search(
+    session: Session,
+    f: ArtistFilter,
+    *,
+    sort: SearchSort,
+    limit: int,
+    offset: int,
+    with_total: bool,
+) -> tuple[list[ArtistSearchRow], int | None]:
     if _browses_the_tally(f, sort):
-        return _browse(session, sort, limit=limit, offset=offset)
+        return _browse(session, sort, limit=limit, offset=offset), None
     install_sqlite_functions(session)
     has_tags = bool(f.tag_groups)
     matched = _matched_cte(f) if has_tags else None
     candidates = _candidates_for(f, matched)
     if candidates is not None and _relevance_decides_the_page(f, sort):
         candidates = _page_candidates(candidates, limit + offset)
+        with_total = False
     inner = _filtered_stats(session, f, candidates, with_name_key=sort is SearchSort.NAME)
+    ranked: Any = select(inner)
+    if with_total:
+        ranked = ranked.add_columns(func.count().over().label("total"))
     page = (
-        select(inner)
-        .order_by(*_order(sort, inner.c, has_tags=has_tags))
+        ranked.order_by(*_order(sort, inner.c, has_tags=has_tags))
         .limit(limit)
         .offset(offset)
         .cte("page")
@@ -492,15 +524,20 @@ def search_artists(
             )
         stmt = stmt.add_columns(tag_id, Tag.value, n)
         tail = [n.desc(), tag_id.asc()]
+    if with_total:
+        stmt = stmt.add_columns(page.c.total)  # the last column
     stmt = stmt.order_by(*_order(sort, page.c, has_tags=has_tags), *tail)
 
     rows: list[ArtistSearchRow] = []
+    total: int | None = None
     for row in session.execute(stmt):
         if not rows or rows[-1].id != row[0]:
             rows.append(ArtistSearchRow.of(row))
         if has_tags and row[6] is not None:
             rows[-1].matched.append((int(row[6]), str(row[7]), int(row[8])))
-    return rows
+        if with_total:
+            total = int(row[-1])
+    return rows, total
 
 
 def count_artists(session: Session, f: ArtistFilter) -> int:

@@ -222,14 +222,15 @@ def _search(
         return cache.get_or_compute("artist-search-total", args, version, count, int)
 
     if offset == 0:
-        # A first page shorter than asked already says how many match, so the COUNT (a
-        # second pass over every match) runs only for a full one. The first page is read as
-        # a window of `SEARCH_WINDOW` rows: any search with fewer matches costs one
-        # statement instead of two.
-        rows = repo.search_artists(session, f, sort=sort, limit=limit, offset=0)
-        short = len(rows) < limit
-        count = (lambda: len(rows)) if short else (lambda: repo.count_artists(session, f))
-        return page(_hits(rows), total(count))
+        # The first page (read as a window of `SEARCH_WINDOW` rows) says how many match
+        # when it is shorter than asked, and its statement counts the matches where it
+        # ranks all of them anyway; only otherwise does a COUNT (a second pass over every
+        # match) run.
+        rows, counted = repo.search_first_page(session, f, sort=sort, limit=limit)
+        matches = len(rows) if len(rows) < limit else counted
+        if matches is None:
+            return page(_hits(rows), total(lambda: repo.count_artists(session, f)))
+        return page(_hits(rows), total(lambda: matches))
     # Further pages: the total first (usually cached by the first page), so a page past the
     # end reads nothing more — and an offset past what the database can bind never reaches it.
     known = total(lambda: repo.count_artists(session, f))

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
 from server.services.search import SEARCH_WINDOW
+from tests.conftest import count_statements
 
 URL = "/api/v1/artists/search"
 
@@ -143,3 +144,64 @@ def test_browsing_without_criteria_agrees_with_the_filtered_path(
         assert fast["total"] == general["total"] == 17_632
         assert fast["items"] == general["items"]
         assert len(fast["items"]) == (32 if offset else 50)
+
+
+def _raw_counts(engine: Engine) -> tuple[dict[int, str], dict[int, int], dict[int, set[int]]]:
+    """Names, plays and tag ids per artist, from the raw tables."""
+    with engine.connect() as conn:
+        names = {int(i): str(n) for i, n in conn.execute(text("SELECT id, name FROM artists"))}
+        plays = {
+            int(a): int(p)
+            for a, p in conn.execute(
+                text('SELECT "artistID", SUM(weight) FROM user_artists GROUP BY "artistID"')
+            )
+        }
+        tagged: dict[int, set[int]] = defaultdict(set)
+        for artist_id, tag_id in conn.execute(
+            text('SELECT "artistID", "tagID" FROM user_taggedartists')
+        ):
+            tagged[int(artist_id)].add(int(tag_id))
+    return names, plays, tagged
+
+
+@pytest.mark.parametrize(
+    ("params", "counted_apart"),
+    [
+        ({"q": "the", "sort": "plays"}, False),
+        ({"q": "the", "sort": "name"}, False),
+        ({"q": "an", "sort": "listeners", "min_plays": 1000}, False),
+        ({"tags": "rock,pop", "match": "any", "sort": "plays"}, False),
+        ({"tags": "rock", "match": "any"}, True),  # relevance: the page reads its candidates
+    ],
+)
+def test_a_full_first_page_counts_its_matches_in_its_own_statement(
+    full_client: TestClient, params: dict[str, Any], counted_apart: bool
+) -> None:
+    """A first page that ranks every match counts them in the same statement
+    (``count(*) OVER ()``): its total is the raw rows' count, with no COUNT statement."""
+    engine = engine_of(full_client)
+    names, plays, tagged = _raw_counts(engine)
+    with engine.connect() as conn:
+        tag_ids = {
+            str(v).lower(): int(i)
+            for i, v in conn.execute(text('SELECT "tagID", "tagValue" FROM tags'))
+        }
+    expected = set(names)
+    if "q" in params:
+        expected = {a for a in expected if params["q"] in names[a].lower()}
+    if "min_plays" in params:
+        expected = {a for a in expected if plays.get(a, 0) >= params["min_plays"]}
+    if "tags" in params:
+        wanted = {tag_ids[t] for t in params["tags"].split(",")}
+        expected = {a for a in expected if tagged.get(a, set()) & wanted}
+    assert len(expected) > SEARCH_WINDOW  # a full first window
+    full_client.app.state.cache.clear()  # type: ignore[attr-defined]
+    api(full_client, tags="rock", limit=1)  # the tag directory, cached per version
+    full_client.app.state.cache.clear()  # type: ignore[attr-defined]
+    api(full_client, q="zzzz")  # warm the pool and the SQLite functions
+    with count_statements(engine) as statements:
+        body = api(full_client, limit=20, **params)
+    assert body["total"] == len(expected)
+    assert len(body["items"]) == 20
+    counts = [s for s in statements if "count(" in s.lower() and "over" not in s.lower()]
+    assert len(counts) == (1 if counted_apart else 0)
