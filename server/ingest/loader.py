@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.schema import CreateIndex, DropIndex
 
 from server.db import meta, summaries
-from server.db.models import Base
+from server.db.models import ONLY_ON, Base
 from server.ingest.readers import ParsedData
 
 TABLES: tuple[str, ...] = (
@@ -175,7 +175,8 @@ class SqliteBulkLoad(BulkLoad):
 
     def _index(self, table: str) -> None:
         for index in sorted(Base.metadata.tables[table].indexes, key=lambda i: str(i.name)):
-            self._db.execute(self._ddl(CreateIndex(index)))
+            if index.info.get(ONLY_ON, "sqlite") == "sqlite":
+                self._db.execute(self._ddl(CreateIndex(index)))
 
     def insert(self, table: str, rows: Rows) -> None:
         columns = COLUMNS[table]

@@ -10,6 +10,7 @@ back in the same statement (one row per hit and matched tag), so there is never 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,6 +94,48 @@ def _compile_contains(element: contains_folded, compiler: SQLCompiler, **kw: Any
 def _compile_contains_sqlite(element: contains_folded, compiler: SQLCompiler, **kw: Any) -> str:
     column, pattern = element.clauses
     return compiler.process(unicode_lower(column).like(pattern, escape=LIKE_ESCAPE), **kw)
+
+
+class spaceless_contains(FunctionElement[bool]):  # noqa: N801 - reads like the SQL it compiles to
+    """A prefilter implied by `contains_folded` for a pattern with a space inside: the
+    name with its spaces removed contains the pattern with its spaces removed.
+
+    Why: ``pg_trgm`` takes a space for a word boundary, so a piece such as ``'a ro'`` yields
+    only the trigrams of the one- and two-letter words around the space — in most names —
+    and the name index returns a third of the catalogue to be checked row by row (114,159
+    candidates for 6,532 matches at 100x the data: 60 ms to count them). Without the space,
+    ``'aro'`` is a trigram of its own: the index on ``replace(lower(name), ' ', '')``
+    (migration 0004) returns 11,900 candidates, and the count takes 15-20 ms. The exact
+    condition still decides; this only narrows what it reads. PostgreSQL's ``ILIKE`` is
+    ``lower(name) LIKE lower(pattern)`` in a UTF-8 database, so removing the spaces from
+    both sides keeps every match. Elsewhere (SQLite, which scans) it compiles to true.
+    """
+
+    type = Boolean()
+    inherit_cache = True
+    name = "spaceless_contains"
+
+
+SPACELESS = "replace(lower({}), ' ', '')"
+"""The expression of the PostgreSQL index `spaceless_contains` reads (models, migration 0004)."""
+
+
+@compiles(spaceless_contains)
+def _compile_spaceless(element: spaceless_contains, compiler: SQLCompiler, **kw: Any) -> str:
+    column, pattern = (compiler.process(clause, **kw) for clause in element.clauses)
+    escape = compiler.process(literal(LIKE_ESCAPE), literal_binds=True)
+    return f"{SPACELESS.format(column)} LIKE {SPACELESS.format(pattern)} ESCAPE {escape}"
+
+
+@compiles(spaceless_contains, "sqlite")
+def _compile_spaceless_sqlite(element: spaceless_contains, compiler: SQLCompiler, **kw: Any) -> str:
+    return "1"
+
+
+def narrows_spaceless(text: str) -> bool:
+    """Whether `spaceless_contains` helps for ``text``: a space inside it, and without its
+    spaces a run of three letters or digits (a trigram the index holds)."""
+    return " " in text.strip() and re.search(r"[^\W_]{3}", text.replace(" ", "")) is not None
 
 
 def _python_lower(value: str | None) -> str | None:
@@ -274,7 +317,10 @@ def _candidates_for(f: ArtistFilter, matched: CTE | None) -> CTE | None:
 def _artist_conditions(f: ArtistFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if f.name_contains is not None:
-        conditions.append(contains_folded(Artist.name, like_contains(f.name_contains.lower())))
+        pattern = like_contains(f.name_contains.lower())
+        conditions.append(contains_folded(Artist.name, pattern))
+        if narrows_spaceless(f.name_contains):
+            conditions.append(spaceless_contains(Artist.name, pattern))
     if f.exclude_tag_ids and not _year_window(f):
         conditions.append(
             ~exists().where(
