@@ -16,6 +16,7 @@ from server.recommend.features import (
     select_columns,
     sparse_row_product,
     sparse_rows_product,
+    user_tag_profiles,
     within_budget,
 )
 from server.recommend.hybrid import HybridModel, popularity_rank, scale_per_user, top_k
@@ -361,3 +362,33 @@ def test_gathered_rows_are_scipys_row_indexing(count: int) -> None:
     assert np.array_equal(lengths, np.diff(expected.indptr))
     assert np.array_equal(columns, expected.indices)
     assert np.array_equal(values, expected.data)
+
+
+def test_the_users_own_tags_count_against_the_tag_budget() -> None:
+    """Own tags are added to the listening profile and the sum is kept within the budget
+    (they used to be added after it, unbounded); within the budget nothing changes."""
+    tag_vectors = sp.csr_matrix(
+        np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], dtype=np.float32)
+    )
+    log_rows = sp.csr_matrix(np.array([[1.0, 0.0, 0.0]], dtype=np.float32))  # listens: tag 0
+    own_tags = sp.csr_matrix(np.array([[0.0, 3.0, 1.0]], dtype=np.float32))  # tagged: 1 and 2
+    idf = np.ones(3, dtype=np.float32)
+    costs = np.array([10, 1_000, 5], dtype=np.int64)  # artists per tag
+
+    def profile(budget: int | None) -> sp.csr_matrix:
+        return user_tag_profiles(
+            log_rows, own_tags, tag_vectors, idf, own_weight=0.5, tag_costs=costs, budget=budget
+        )
+
+    whole = profile(None)
+    assert np.count_nonzero(whole.toarray()) == 3
+    roomy = profile(1_015)
+    assert np.array_equal(roomy.toarray(), whole.toarray())
+    # by weight: tag 0 (listened, cost 10), tag 1 (tagged 3 times, 1,000), tag 2 (5); the
+    # strongest are kept while the budget lasts
+    for budget, expected in ((1_010, [0, 1]), (20, [0])):
+        tight = profile(budget)
+        kept = np.flatnonzero(tight.toarray()[0])
+        assert kept.tolist() == expected
+        assert int(costs[kept].sum()) <= budget
+        assert np.linalg.norm(tight.toarray()[0]) == pytest.approx(1.0)
