@@ -32,7 +32,7 @@ call. No resolver here does.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from graphql import (
     FieldNode,
@@ -82,6 +82,22 @@ def _unwrap(type_: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:
 
 def _completable(type_: GraphQLOutputType) -> bool:
     return is_leaf_type(type_) or isinstance(type_, GraphQLObjectType)
+
+
+C = TypeVar("C", dict[str, Any], list[Any])
+
+
+async def _await_into(container: C, keys: list[Any]) -> C:
+    """``container`` (an object's fields or a list's items) with its awaitables at ``keys``
+    replaced by their values, awaited together — one alone without a gather, as
+    graphql-core does."""
+    if len(keys) == 1:
+        container[keys[0]] = await container[keys[0]]
+    else:
+        awaited = await gather_with_cancel(*(container[key] for key in keys))
+        for key, value in zip(keys, awaited, strict=True):
+            container[key] = value
+    return container
 
 
 class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -192,16 +208,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             raise
         if not awaitable_fields:
             return results
-        return self._await_fields(results, awaitable_fields)
-
-    @staticmethod
-    async def _await_fields(results: dict[str, Any], keys: list[str]) -> dict[str, Any]:
-        if len(keys) == 1:
-            results[keys[0]] = await results[keys[0]]
-        else:
-            awaited = await gather_with_cancel(*(results[key] for key in keys))
-            results.update(zip(keys, awaited, strict=True))
-        return results
+        return _await_into(results, awaitable_fields)
 
     def _info(self, step: Step, path: Path) -> Info:
         return self.build_resolve_info(step.field, step.nodes, step.parent_type, path)
@@ -277,8 +284,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
     def _complete_object(
         self, type_: GraphQLObjectType, fields: FieldDetailsList, path: Path, value: Any
     ) -> Any:
-        grouped, new_defer_usages, _forbidden = self.collect_subfields(type_, fields)
-        return self.execute_collected_subfields(type_, value, path, grouped, new_defer_usages, None)
+        return self.collect_and_execute_subfields(type_, fields, path, value, None)
 
     def _complete_list(
         self,
@@ -334,17 +340,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             raise
         if not awaitable_indices:
             return completed
-        return self._await_items(completed, awaitable_indices)
-
-    @staticmethod
-    async def _await_items(completed: list[Any], indices: list[int]) -> list[Any]:
-        if len(indices) == 1:
-            completed[indices[0]] = await completed[indices[0]]
-        else:
-            awaited = await gather_with_cancel(*(completed[i] for i in indices))
-            for index, value in zip(indices, awaited, strict=True):
-                completed[index] = value
-        return completed
+        return _await_into(completed, awaitable_indices)
 
     async def _guard(
         self,
