@@ -15,6 +15,7 @@ from sqlalchemy import (
     DDL,
     BigInteger,
     CheckConstraint,
+    ColumnElement,
     Connection,
     DateTime,
     ForeignKey,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     column,
     event,
     func,
+    literal_column,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -59,6 +61,19 @@ ONLY_ON = "only_on"
 ``ddl_if``; the SQLite bulk load, which builds indexes itself, reads this)."""
 
 
+def only_on(dialect: str, index: Index) -> Index:
+    """``index``, created on ``dialect`` alone — by ``create_all`` and by the bulk load."""
+    index.info[ONLY_ON] = dialect
+    return index.ddl_if(dialect=dialect)
+
+
+def spaceless(text: ColumnElement[str]) -> ColumnElement[str]:
+    """``replace(lower(text), ' ', '')``: what ``ix_artists_name_spaceless`` indexes and the
+    search compares with it (`server.repositories.search.spaceless_contains`). The space and
+    the empty string are literals, not parameters, so a query's expression is the index's."""
+    return func.replace(func.lower(text), literal_column("' '"), literal_column("''"))
+
+
 class Artist(Base):
     __tablename__ = "artists"
     __table_args__ = (
@@ -74,13 +89,15 @@ class Artist(Base):
         # A piece with a space inside (``'a ro'``) gives the index above only the trigrams
         # of short words, in most names; without its spaces it is selective
         # (`server.repositories.search.spaceless_contains`). PostgreSQL only: SQLite scans.
-        Index(
-            "ix_artists_name_spaceless",
-            func.replace(func.lower(column("name")), " ", "").label("spaceless"),
-            postgresql_using="gin",
-            postgresql_ops={"spaceless": "gin_trgm_ops"},
-            info={ONLY_ON: "postgresql"},
-        ).ddl_if(dialect="postgresql"),
+        only_on(
+            "postgresql",
+            Index(
+                "ix_artists_name_spaceless",
+                spaceless(column("name")).label("spaceless"),
+                postgresql_using="gin",
+                postgresql_ops={"spaceless": "gin_trgm_ops"},
+            ),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

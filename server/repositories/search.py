@@ -38,7 +38,14 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 
-from server.db.models import Artist, ArtistStats, ArtistTagCount, Tag, UserTaggedArtist
+from server.db.models import (
+    Artist,
+    ArtistStats,
+    ArtistTagCount,
+    Tag,
+    UserTaggedArtist,
+    spaceless,
+)
 from server.schemas.search import SearchSort
 
 LIKE_ESCAPE = "\\"
@@ -116,15 +123,11 @@ class spaceless_contains(FunctionElement[bool]):  # noqa: N801 - reads like the 
     name = "spaceless_contains"
 
 
-SPACELESS = "replace(lower({}), ' ', '')"
-"""The expression of the PostgreSQL index `spaceless_contains` reads (models, migration 0004)."""
-
-
 @compiles(spaceless_contains)
 def _compile_spaceless(element: spaceless_contains, compiler: SQLCompiler, **kw: Any) -> str:
-    column, pattern = (compiler.process(clause, **kw) for clause in element.clauses)
-    escape = compiler.process(literal(LIKE_ESCAPE), literal_binds=True)
-    return f"{SPACELESS.format(column)} LIKE {SPACELESS.format(pattern)} ESCAPE {escape}"
+    column, pattern = element.clauses
+    condition = spaceless(column).like(spaceless(pattern), escape=LIKE_ESCAPE)
+    return compiler.process(condition, **kw)
 
 
 @compiles(spaceless_contains, "sqlite")
