@@ -4,8 +4,9 @@ Tag names are resolved against a case-folded directory of every tag, built once 
 version (Python's ``str.lower`` folds ``TROPICÁLIA`` where SQLite's ``lower`` would not).
 Results are cached per (criteria, sort, data version): the first `SEARCH_WINDOW` rows as one
 window that every page inside it is cut from, pages further on one by one; totals per
-(criteria, data version), so paging through a result counts it once, and a result shorter
-than its first page (most searches: fewer than `SEARCH_WINDOW` matches) is never counted.
+(criteria, data version), so paging through a result counts it once. A first page counts
+nothing apart when it is shorter than asked (most searches: fewer than `SEARCH_WINDOW`
+matches) or when its own statement ranks, and so counts, every match.
 """
 
 from __future__ import annotations
@@ -217,7 +218,7 @@ def _search(
         tagged_to=criteria.tagged_to,
     )
 
-    def total(count: Callable[[], int]) -> int:
+    def total(count: Callable[[], int] = lambda: repo.count_artists(session, f)) -> int:
         args = {"criteria": criteria.model_dump(mode="json")}
         return cache.get_or_compute("artist-search-total", args, version, count, int)
 
@@ -229,11 +230,11 @@ def _search(
         rows, counted = repo.search_first_page(session, f, sort=sort, limit=limit)
         matches = len(rows) if len(rows) < limit else counted
         if matches is None:
-            return page(_hits(rows), total(lambda: repo.count_artists(session, f)))
+            return page(_hits(rows), total())
         return page(_hits(rows), total(lambda: matches))
     # Further pages: the total first (usually cached by the first page), so a page past the
     # end reads nothing more — and an offset past what the database can bind never reaches it.
-    known = total(lambda: repo.count_artists(session, f))
+    known = total()
     if offset >= known:
         return page([], known)
     rows = repo.search_artists(session, f, sort=sort, limit=limit, offset=offset)

@@ -134,14 +134,20 @@ def connection_lost(pg_url: str, postgres: Any) -> DBAPIError:
         engine.dispose()
 
 
+def raising(error: Exception) -> Callable[..., Any]:
+    """A stand-in for a service or repository function that fails with ``error``."""
+
+    def fail(*_args: Any, **_kwargs: Any) -> Any:
+        raise error
+
+    return fail
+
+
 def test_a_lost_connection_is_a_503_to_retry_in_rest(
     pg_url: str, connection_lost: DBAPIError, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def lost(*_args: Any, **_kwargs: Any) -> Any:
-        raise connection_lost
-
     with TestClient(create_app(make_settings(pg_url))) as client:
-        monkeypatch.setattr(artists_service, "get_artist", lost)
+        monkeypatch.setattr(artists_service, "get_artist", raising(connection_lost))
         response = client.get("/api/v1/artists/1")
         assert response.status_code == 503
         assert response.headers["content-type"] == "application/problem+json"
@@ -156,11 +162,8 @@ def test_a_lost_connection_is_a_503_to_retry_in_rest(
 def test_a_lost_connection_is_unavailable_in_graphql(
     pg_url: str, connection_lost: DBAPIError, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def lost(*_args: Any, **_kwargs: Any) -> Any:
-        raise connection_lost
-
     with TestClient(create_app(make_settings(pg_url))) as client:
-        monkeypatch.setattr(windows, "artists_by_id", lost)
+        monkeypatch.setattr(windows, "artists_by_id", raising(connection_lost))
         body = client.post("/graphql", json={"query": "{ artist(id: 1) { name } }"}).json()
         assert body["data"] == {"artist": None}
         assert body["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
@@ -171,11 +174,9 @@ def test_a_lost_connection_is_unavailable_in_graphql(
 
 
 def test_other_database_errors_stay_internal(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*_args: Any, **_kwargs: Any) -> Any:
-        raise DBAPIError("SELECT", {}, Exception("syntax"), connection_invalidated=False)
-
+    broken = DBAPIError("SELECT", {}, Exception("syntax"), connection_invalidated=False)
     with TestClient(create_app(make_settings(pg_url)), raise_server_exceptions=False) as client:
-        monkeypatch.setattr(artists_service, "get_artist", broken)
+        monkeypatch.setattr(artists_service, "get_artist", raising(broken))
         response = client.get("/api/v1/artists/1")
         assert response.status_code == 500
         assert response.json()["title"] == "Internal server error"
