@@ -205,3 +205,19 @@ def test_a_full_first_page_counts_its_matches_in_its_own_statement(
     assert len(body["items"]) == 20
     counts = [s for s in statements if "count(" in s.lower() and "over" not in s.lower()]
     assert len(counts) == (1 if counted_apart else 0)
+
+
+@pytest.mark.parametrize(
+    "q", ["ck r", "the b", "ro  c", "% the", "_ x", "\\ a", "a%b c", "   ", "é ro"]
+)
+def test_a_name_piece_with_spaces_or_like_characters_matches_exactly(
+    full_client: TestClient, q: str
+) -> None:
+    """Pieces with spaces take the spaceless prefilter on PostgreSQL; LIKE's own characters
+    stay literal: every answer is a 200 whose total is the raw names' count."""
+    names, _plays, _tagged = _raw_counts(engine_of(full_client))
+    expected = sum(q.lower() in name.lower() for name in names.values())
+    body = api(full_client, q=q, limit=100)
+    assert body["total"] == expected
+    assert len(body["items"]) == min(expected, 100)
+    assert all(q.lower() in hit["name"].lower() for hit in body["items"])
