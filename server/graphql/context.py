@@ -51,6 +51,11 @@ class Context(BaseContext):
 
             self.loaders = Loaders(self)
 
+    @property
+    def known_version(self) -> int | None:
+        """The data version if this request has read it already (no read otherwise)."""
+        return self._version
+
     async def data_version(self) -> int | None:
         """The data version when this request first asked (one cheap read per request)."""
         if self._version is None:

@@ -31,7 +31,7 @@ call. No resolver here does.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, NamedTuple, TypeVar
 
 from graphql import (
@@ -48,6 +48,8 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from server.graphql.rowcache import SharedList
 
 Info = GraphQLResolveInfo[Any]
 
@@ -69,6 +71,9 @@ class Step(NamedTuple):
     named: Any  # the leaf or object type inside the non-null and list wrappers
     item_type: GraphQLOutputType | None  # a list's declared item type
     item_non_null: bool
+    shape: Hashable | None  # what the value's completion depends on besides the value
+    # itself, when that is only the selection: a leaf, or objects read through basic
+    # fields all the way down (the key of `SharedList.completed`); None otherwise
 
 
 Plan = list[tuple[str, FieldDetailsList, Step | None]]
@@ -78,10 +83,6 @@ def _unwrap(type_: GraphQLOutputType) -> tuple[GraphQLOutputType, bool]:
     if isinstance(type_, GraphQLNonNull):
         return type_.of_type, True
     return type_, False
-
-
-def _completable(type_: GraphQLOutputType) -> bool:
-    return is_leaf_type(type_) or isinstance(type_, GraphQLObjectType)
 
 
 C = TypeVar("C", dict[str, Any], list[Any])
@@ -108,6 +109,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         # Keyed by the grouped field set's identity: graphql-core memoises those per
         # (type, selection) for the execution, and the plan keeps its key alive.
         self._plans: dict[int, tuple[GroupedFieldSet, Plan]] = {}
+        self._field_errors = 0
         # Strawberry passes a middleware manager per request; it is empty unless an
         # extension resolves fields itself, which planned fields would bypass.
         middleware = self.middleware_manager
@@ -140,7 +142,12 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         else:
             named = inner
             kind = LEAF if is_leaf_type(named) else OBJECT
-        if not _completable(named):
+        shape: Hashable | None
+        if isinstance(named, GraphQLObjectType):
+            shape = self._shape(named, fields)
+        elif is_leaf_type(named):
+            shape = (named.name,)
+        else:
             return None
         resolve = field.resolve or self.field_resolver
         args: dict[str, Any] | None = None
@@ -172,7 +179,21 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             named,
             item_type,
             item_non_null,
+            shape,
         )
+
+    def _shape(self, type_: GraphQLObjectType, fields: FieldDetailsList) -> Hashable | None:
+        """`Step.shape` of an object type's selection: its fields' names and shapes if
+        every one is basic (an attribute read), else None."""
+        grouped, deferred, _forbidden = self.collect_subfields(type_, fields)
+        if deferred:
+            return None
+        parts: list[Hashable] = []
+        for key, subfields, step in self._plan(type_, grouped):
+            if step is None or step.args is not None or step.shape is None:
+                return None
+            parts.append((key, subfields[0].node.name.value, step.shape))
+        return (type_.name, tuple(parts))
 
     def execute_fields(
         self,
@@ -266,9 +287,40 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         if kind == OBJECT and self._plain_object(step, value, path, info):
             return self._complete_object(step.named, fields, path, value)
         if kind >= LEAF_LIST and isinstance(value, (list, tuple)):
+            if step.shape is not None and isinstance(value, SharedList):
+                return self._complete_shared(step, fields, path, value, info)
             return self._complete_list(step, fields, path, value, info)
         info = info or self._info(step, path)
         return self.complete_value(step.return_type, fields, info, path, value, None)
+
+    def _complete_shared(
+        self,
+        step: Step,
+        fields: FieldDetailsList,
+        path: Path,
+        value: SharedList,
+        info: Info | None,
+    ) -> Any:
+        """A shared list's completion for this shape: kept on the list the first time it
+        completes without an error or an awaitable, reused after that."""
+        shape = step.shape
+        done = value.completed.get(shape)
+        if done is None:
+            errors = self._field_errors
+            done = self._complete_list(step, fields, path, value, info)
+            if self._field_errors == errors and not self.is_awaitable(done):
+                value.completed[shape] = done
+        return done
+
+    def handle_field_error(
+        self,
+        raw_error: Exception,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        path: Path,
+    ) -> None:
+        self._field_errors += 1  # what `_complete_shared` watches
+        super().handle_field_error(raw_error, return_type, field_details_list, path)
 
     def _plain_object(self, step: Step, value: Any, path: Path, info: Info | None) -> bool:
         """Whether ``value`` is completed as the plan's object type without graphql-core:

@@ -19,6 +19,22 @@ from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 
+class SharedList(list[Any]):
+    """A list of immutable objects that the cache hands to every request of its version,
+    which neither the resolvers nor the executor change.
+
+    ``completed`` is where the GraphQL executor keeps what it completed the list into,
+    per selection shape (`server.graphql.executor`): the same objects under the same
+    selection of plain attributes complete to the same JSON, so a head artist's top tags
+    are turned into response data once per data version, not once per request. Kept on
+    the list, it goes when the cache lets the list go.
+    """
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        super().__init__(items)
+        self.completed: dict[Hashable, Any] = {}
+
+
 class LoaderCache:
     """A bounded LRU of ``(loader name, key) -> value`` for the newest data version seen."""
 

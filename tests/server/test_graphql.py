@@ -6,9 +6,11 @@ import gc
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from strawberry.dataloader import DataLoader
 
+from server.graphql.loaders import SharedLoader
 from server.graphql.schema import build_schema
 from tests.conftest import ROOT, count_statements, make_settings
 
@@ -220,6 +222,48 @@ def test_nested_query_again_reads_its_rows_from_the_shared_cache(
     assert again == first
     assert not [s for s in statements if "user_artists" in s or "artist_tag_counts" in s]
     assert len(statements) <= 1, statements
+
+
+def test_cached_top_tags_are_answered_without_a_batch(
+    full_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the shared cache holds an artist's top tags, `topTags` answers from it at once:
+    no DataLoader batch (a future, a task and a turn of the event loop per artist) — and
+    the same answer."""
+    shared = full_client.app.state.loader_cache  # type: ignore[attr-defined]
+    shared.clear()
+    first = gql(full_client, NESTED)
+    loaded: list[str] = []
+    load = SharedLoader.load
+
+    def spy(self: SharedLoader[Any, Any], key: Any) -> Any:
+        loaded.append(self.name)
+        return load(self, key)
+
+    monkeypatch.setattr(SharedLoader, "load", spy)
+    assert gql(full_client, NESTED) == first
+    assert {"friends", "listens"} <= set(loaded)  # awaited resolvers still batch
+    assert "artist_top_tags" not in loaded
+
+
+def test_after_a_write_top_tags_are_read_again(client: TestClient, auth: dict[str, str]) -> None:
+    """A mutation's answer reads past the shared cache: it holds the version the request
+    began at, from before the write."""
+    query = "{ artist(id: 4) { topTags(first: 5) { count node { id } } } }"
+    before = gql(client, query)["data"]["artist"]["topTags"]
+    counts = {t["node"]["id"]: t["count"] for t in before}
+    response = client.post(
+        "/graphql",
+        headers=auth,
+        json={
+            "query": """mutation { addTagAssignment(userId: 6, input: {artistId: 4, tagId: 1})
+            { ... on TagAssignment { artist { topTags(first: 5) { count node { id } } } } } }"""
+        },
+    )
+    assert response.status_code == 200, response.text
+    after = response.json()["data"]["addTagAssignment"]["artist"]["topTags"]
+    assert {t["node"]["id"]: t["count"] for t in after}[1] == counts.get(1, 0) + 1
+    assert gql(client, query)["data"]["artist"]["topTags"] == after  # the next request too
 
 
 def test_a_request_leaves_nothing_of_its_loaders_to_the_garbage_collector(

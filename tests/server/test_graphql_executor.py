@@ -23,6 +23,7 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types import ExecutionResult
 
 from server.graphql.executor import PlannedExecutor
+from server.graphql.rowcache import SharedList
 
 
 @strawberry.enum
@@ -36,6 +37,11 @@ class Tag:
     name: str
     label: str | None = None
     weight: int = 0
+
+    @strawberry.field
+    def shout(self) -> str:
+        """A resolver: a selection holding it is not memoised."""
+        return self.name.upper()
 
 
 @strawberry.interface
@@ -70,6 +76,8 @@ class Artist:
     scores: list[int]
     tag: Tag
     maybe_tag: Tag | None
+    shared_tags: list[Tag]
+    broken_shared: list[Tag | None]
     held: strawberry.Private[Any] = None
 
     @strawberry.field
@@ -120,6 +128,11 @@ class Holder:
     maybe_count: int | None
 
 
+# What the loader cache hands to every request: the same list objects each time.
+SHARED = SharedList([Tag(name="s0", weight=0), Tag(name="s1", label="L", weight=1)])
+BROKEN = SharedList([Tag(name="ok"), ValueError("item failed")])  # an error in its place
+
+
 def _artists() -> list[Artist]:
     tags = [Tag(name=f"t{i}", label=None if i % 2 else f"L{i}", weight=i) for i in range(4)]
     return [
@@ -131,6 +144,8 @@ def _artists() -> list[Artist]:
             scores=[i, i * 10],
             tag=tags[i % 4],
             maybe_tag=None if i % 2 else tags[0],
+            shared_tags=SHARED,
+            broken_shared=BROKEN,
         )
         for i in range(5)
     ]
@@ -315,6 +330,70 @@ def test_plan_is_taken(monkeypatch: pytest.MonkeyPatch) -> None:
     assert planned.count("Query.laterArtists") == 1
     assert planned.count("Artist.name") == planned.count("Artist.laterTags") == 5
     assert planned.count("Tag.name") == 14 + 9
+
+
+def _planned(query: str) -> dict[str, Any]:
+    result = asyncio.run(PLANNED.execute(query))
+    assert not result.errors
+    assert result.data is not None
+    return result.data
+
+
+def test_a_shared_list_is_completed_once_per_selection() -> None:
+    """Five artists hold the same `SharedList`: its items are completed the first time and
+    the completed list is reused — within the request and by the next one — while the
+    answers stay graphql-core's."""
+    SHARED.completed.clear()
+    query = "{ artists { name sharedTags { name weight } } }"
+    base, planned = _both(query)
+    assert planned == base
+    assert len(SHARED.completed) == 1
+    first, again = _planned(query), _planned(query)
+    lists = [a["sharedTags"] for a in first["artists"] + again["artists"]]
+    assert lists[0] == [{"name": "s0", "weight": 0}, {"name": "s1", "weight": 1}]
+    assert all(each is lists[0] for each in lists)  # the one completion, reused
+    assert len(SHARED.completed) == 1
+
+
+def test_each_selection_of_a_shared_list_has_its_own_completion() -> None:
+    SHARED.completed.clear()
+    names = _planned("{ artists { sharedTags { name } } }")
+    aliased = _planned("{ artists { sharedTags { n: name label } } }")
+    assert names["artists"][0]["sharedTags"] == [{"name": "s0"}, {"name": "s1"}]
+    assert aliased["artists"][0]["sharedTags"] == [
+        {"n": "s0", "label": None},
+        {"n": "s1", "label": "L"},
+    ]
+    assert len(SHARED.completed) == 2
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        "sharedTags { name shout }",  # a resolver: it may answer differently next time
+        "sharedTags { name @include(if: true) }",  # a directive
+        "sharedTags { ... on Tag { name } } related { name }",
+    ],
+)
+def test_shared_lists_under_resolvers_or_directives_are_not_memoised(selection: str) -> None:
+    SHARED.completed.clear()
+    base, planned = _both("{ artists { " + selection + " } }")
+    assert planned == base
+    assert "S0" in base or "shout" not in selection
+    if "shout" in selection or "@include" in selection:
+        assert SHARED.completed == {}
+    else:  # an inline fragment on the item's own type is only a way to write the fields
+        assert len(SHARED.completed) == 1
+
+
+def test_a_shared_list_that_completes_with_an_error_is_not_kept() -> None:
+    BROKEN.completed.clear()
+    query = "{ artists { name brokenShared { name } } }"
+    base, planned = _both(query)
+    assert planned == base
+    assert '"brokenShared": [{"name": "ok"}, null]' in base
+    assert "item failed" in base
+    assert BROKEN.completed == {}  # the next request reports the error again
 
 
 @pytest.fixture(scope="module")

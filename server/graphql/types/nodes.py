@@ -221,10 +221,15 @@ class Artist:
         _plays, listeners = await info.context.loaders.artist_stats.load(self.id)
         return int(listeners)
 
-    @strawberry.field(description="The artist's tags, most assigned first.")
-    async def top_tags(self, info: Info[Context, None], first: int) -> list[TagCount]:
+    @strawberry.field(
+        description="The artist's tags, most assigned first.", graphql_type=list["TagCount"]
+    )
+    def top_tags(
+        self, info: Info[Context, None], first: int
+    ) -> list[TagCount] | Awaitable[list[TagCount]]:
         # Built by the loader and shared through its cache: returned as is, never changed.
-        tags: list[TagCount] = await info.context.loaders.artist_top_tags.load(
+        # Not a coroutine: a cached list comes back at once (`SharedLoader.get`).
+        tags: list[TagCount] | Awaitable[list[TagCount]] = info.context.loaders.artist_top_tags.get(
             (self.id, check_first(first))
         )
         return tags
