@@ -227,10 +227,14 @@ class ArtistTagCount(Base):
 
 @event.listens_for(Base.metadata, "after_create")
 def _install_summary_triggers(_target: MetaData, connection: Connection, **_kw: Any) -> None:
-    """``create_all`` (a brand-new database) gets the triggers the migrations install."""
-    from server.db import summaries
+    """``create_all`` (a brand-new database) gets the triggers the migrations install, and
+    on SQLite the name search's index (`server.db.name_trigrams`, migration 0005)."""
+    from server.db import name_trigrams, summaries
 
     summaries.create_triggers(connection)
+    if connection.dialect.name == "sqlite":
+        for statement in name_trigrams.create_statements():
+            connection.exec_driver_sql(statement)
 
 
 class Meta(Base):

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine
 from sqlalchemy.schema import CreateIndex, DropIndex
 
-from server.db import meta, summaries
+from server.db import meta, name_trigrams, summaries
 from server.db.models import ONLY_ON, Base
 from server.ingest.readers import ParsedData
 
@@ -163,7 +163,11 @@ class SqliteBulkLoad(BulkLoad):
         self._journal = db.execute("PRAGMA journal_mode").fetchone()[0]
         db.execute("PRAGMA journal_mode=DELETE")
         db.execute("BEGIN IMMEDIATE")
+        # Triggers off for the load: the name index is rebuilt once at the end instead of
+        # taking every row (`commit`).
         for statement in summaries.drop_statements("sqlite"):
+            db.execute(statement)
+        for statement in name_trigrams.drop_trigger_statements():
             db.execute(statement)
         for table in (*summaries.SUMMARY_TABLES, *reversed(TABLES)):
             db.execute(f'DELETE FROM "{table}"')
@@ -198,6 +202,10 @@ class SqliteBulkLoad(BulkLoad):
             self._index(table)
         for statement in summaries.create_statements("sqlite"):
             db.execute(statement)
+        if name_statements := name_trigrams.create_statements():
+            for statement in name_statements:
+                db.execute(statement)
+            db.execute(name_trigrams.REBUILD)
         upsert = (
             "INSERT INTO meta (key, value) VALUES (?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"

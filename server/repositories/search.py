@@ -27,17 +27,21 @@ from sqlalchemy import (
     case,
     cast,
     collate,
+    column,
     distinct,
     exists,
     func,
     literal,
+    literal_column,
     or_,
     select,
+    table,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from server.db import name_trigrams
 from server.db.models import (
     Artist,
     ArtistStats,
@@ -133,6 +137,20 @@ def _compile_spaceless(element: spaceless_contains, compiler: SQLCompiler, **kw:
 @compiles(spaceless_contains, "sqlite")
 def _compile_spaceless_sqlite(element: spaceless_contains, compiler: SQLCompiler, **kw: Any) -> str:
     return "1"
+
+
+def _name_trigrams_condition(piece: str) -> ColumnElement[bool] | None:
+    """SQLite: the artist is among the rows its name index (`server.db.name_trigrams`)
+    returns for the piece — a prefilter implied by `contains_folded` where
+    `name_trigrams.match_query` accepts the piece, so the search reads the names holding it
+    instead of every name; the exact condition still decides. None where the index cannot
+    serve (the piece, or a SQLite without the trigram tokenizer)."""
+    query = name_trigrams.match_query(piece)
+    if query is None or not name_trigrams.supported():
+        return None
+    index = table(name_trigrams.TABLE, column("rowid"))
+    matching = select(index.c.rowid).where(literal_column(name_trigrams.TABLE).match(query))
+    return Artist.id.in_(matching)
 
 
 def narrows_spaceless(text: str) -> bool:
@@ -317,11 +335,14 @@ def _candidates_for(f: ArtistFilter, matched: CTE | None) -> CTE | None:
     return intersection if intersection is not None else _candidates_cte(f, matched)
 
 
-def _artist_conditions(f: ArtistFilter) -> list[ColumnElement[bool]]:
+def _artist_conditions(f: ArtistFilter, dialect: str) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if f.name_contains is not None:
-        pattern = like_contains(f.name_contains.lower())
+        piece = f.name_contains.lower()
+        pattern = like_contains(piece)
         conditions.append(contains_folded(Artist.name, pattern))
+        if dialect == "sqlite" and (indexed := _name_trigrams_condition(piece)) is not None:
+            conditions.append(indexed)
         if narrows_spaceless(f.name_contains):
             conditions.append(spaceless_contains(Artist.name, pattern))
     if f.exclude_tag_ids and not _year_window(f):
@@ -385,7 +406,8 @@ def _filtered_stats(
     if candidates is not None:
         stmt = stmt.join(candidates, candidates.c.artist_id == Artist.id)
     stmt = stmt.outerjoin(ArtistStats, ArtistStats.artist_id == Artist.id)
-    inner = stmt.where(*_artist_conditions(f)).subquery("artist_figures")
+    dialect = session.get_bind().dialect.name
+    inner = stmt.where(*_artist_conditions(f, dialect)).subquery("artist_figures")
     bounds = _stat_bounds(f, inner.c.plays, inner.c.listeners)
     if not bounds:
         return inner
@@ -596,7 +618,7 @@ def count_artists(session: Session, f: ArtistFilter) -> int:
     if f.has_stat_bounds:
         inner = _filtered_stats(session, f, candidates, with_name_key=False)
         return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
-    conditions = _artist_conditions(f)
+    conditions = _artist_conditions(f, session.get_bind().dialect.name)
     if candidates is not None and not conditions:
         # Tag assignments only name existing artists (a cascading foreign key): counting the
         # candidates needs no probe of the artists table per candidate.

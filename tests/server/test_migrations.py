@@ -7,12 +7,42 @@ from collections.abc import Callable
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Engine, inspect, text
 
+from server.db import name_trigrams
 from server.db.engine import create_db_engine
 from server.db.migrate import head_revision, upgrade
 from server.db.models import Base
 from server.db.schema import HEAD_REVISION, current_revision, ensure_schema
+
+# What autogenerate compares (as in migrations/env.py): the models' tables.
+COMPARED = {"include_name": name_trigrams.include_name}
+
+
+# SQLite's name index (migration 0005, or create_all): the FTS5 table and its triggers.
+NAME_INDEX = {
+    "sqlite": sorted(
+        [
+            ("table", name_trigrams.TABLE),
+            *[("trigger", f"{name_trigrams.TABLE}_{op}") for op in ("insert", "delete", "update")],
+        ]
+    )
+}
+
+
+def name_index(engine: Engine) -> list[tuple[str, str]]:
+    if engine.dialect.name != "sqlite":
+        return []
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT type, name FROM sqlite_master WHERE name LIKE :prefix ORDER BY 1, 2"),
+            {"prefix": f"{name_trigrams.TABLE}%"},
+        ).all()
+    return [
+        (str(kind), str(name))
+        for kind, name in rows
+        if kind in {"table", "trigger"} and (kind == "trigger" or name == name_trigrams.TABLE)
+    ]
 
 
 def test_schema_head_constant_matches_alembic() -> None:
@@ -34,9 +64,10 @@ def test_migrations_produce_the_models_schema(
     engine = create_db_engine(url)
     try:
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            diff = compare_metadata(MigrationContext.configure(conn, opts=COMPARED), Base.metadata)
         assert diff == []
         assert current_revision(engine) == HEAD_REVISION
+        assert name_index(engine) == NAME_INDEX.get(backend, [])
     finally:
         engine.dispose()
 
@@ -51,7 +82,9 @@ def test_create_all_path_matches_migrations(
         assert ensure_schema(engine) == "created"
         assert ensure_schema(engine) == "ok"
         with engine.connect() as conn:
-            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+            context = MigrationContext.configure(conn, opts=COMPARED)
+            assert compare_metadata(context, Base.metadata) == []
+        assert name_index(engine) == NAME_INDEX.get(backend, [])
         indexes = {ix["name"] for ix in inspect(engine).get_indexes("user_taggedartists")}
         assert {
             "ix_user_taggedartists_tag_artists",

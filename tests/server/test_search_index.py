@@ -1,4 +1,5 @@
-"""The substring search (``q``) is served by the artist name's trigram index on PostgreSQL."""
+"""The substring search (``q``) is served by trigram indexes: ``pg_trgm`` on PostgreSQL, an FTS5
+table on SQLite."""
 
 from __future__ import annotations
 
@@ -6,19 +7,25 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
+from server.db import name_trigrams
 from server.db.engine import create_db_engine
+from server.db.migrate import upgrade
 from server.ingest.service import run_ingest
 from server.repositories.search import (
     ArtistFilter,
     count_artists,
+    install_sqlite_functions,
     narrows_spaceless,
     search_artists,
 )
 from server.schemas.search import SearchSort
 from tests.conftest import SMALL_DATA, full_data_dir
+
+API = "/api/v1"
 
 
 @pytest.mark.parametrize("query", ["radio", "RADIO", "bjö"])
@@ -87,5 +94,109 @@ def test_a_piece_with_a_space_is_narrowed_by_the_spaceless_index(
             plan = session.connection().exec_driver_sql("EXPLAIN " + statement, parameters)
             shown = "\n".join(row[0] for row in plan)
             assert "ix_artists_name_spaceless" in shown, shown
+    finally:
+        engine.dispose()
+
+
+# --- SQLite: the FTS5 trigram table (server/db/name_trigrams.py) -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("piece", "query"),
+    [
+        ("radio", '"radio"'),
+        ("ck r", '"ck r"'),
+        ('a "b', '"a ""b"'),  # FTS5 quoting: a double quote doubled inside the phrase
+        ("taxi", '"taxi" OR "tax\u0130"'),  # Python lowers İ to i + a combining dot
+        ("ab", None),  # shorter than a trigram
+        ("bjö", None),  # the tokenizer's case folding is not Python's for every script
+    ],
+)
+def test_which_pieces_the_name_index_answers(piece: str, query: str | None) -> None:
+    assert name_trigrams.match_query(piece) == query
+
+
+def test_sqlite_name_search_reads_the_trigram_table(
+    new_database_url: Callable[[str, str], str],
+) -> None:
+    """The plan starts from the FTS5 table and looks artists up by id — no scan of the
+    names — and the answer is what the exact condition alone gives; pieces the index
+    cannot serve are scanned, with the same answers."""
+    engine = create_db_engine(new_database_url("sqlite", "trigrams"))
+    run_ingest(engine, full_data_dir(), replace=True)
+    statements: list[tuple[str, Any]] = []
+    event.listen(
+        engine, "before_cursor_execute", lambda *args: statements.append((args[2], args[3]))
+    )
+    try:
+        with Session(engine) as session:
+            install_sqlite_functions(session)
+            names = [str(n) for (n,) in session.execute(text("SELECT name FROM artists"))]
+            for piece, indexed in [("mina", True), ("ck r", True), ("ab", False), ("bjö", False)]:
+                criteria = ArtistFilter(name_contains=piece)
+                statements.clear()
+                expected = sum(piece in name.lower() for name in names)
+                assert expected > 0
+                assert count_artists(session, criteria) == expected
+                found = search_artists(session, criteria, sort=SearchSort.NAME, limit=500, offset=0)
+                assert len(found) == min(expected, 500)
+                statement, parameters = statements[-1]
+                assert ("MATCH" in statement) is indexed
+                plan = session.connection().exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + statement, parameters
+                )
+                shown = "\n".join(str(row[-1]) for row in plan)
+                if indexed:
+                    assert f"SCAN {name_trigrams.TABLE} VIRTUAL TABLE" in shown, shown
+                    assert "SEARCH artists USING INTEGER PRIMARY KEY" in shown, shown
+    finally:
+        engine.dispose()
+
+
+def test_the_name_index_follows_every_write(client: TestClient, auth: dict[str, str]) -> None:
+    """Created, renamed and deleted artists are found, found under the new name only, and
+    gone — on SQLite through the FTS table's triggers (PostgreSQL's indexes are plain). The
+    names hold the two characters whose lower case is ASCII (the Kelvin sign, İ)."""
+
+    def found(q: str) -> list[str]:
+        response = client.get(f"{API}/artists/search", params={"q": q, "limit": 100})
+        assert response.status_code == 200, response.text
+        return [hit["name"] for hit in response.json()["items"]]
+
+    created = client.post(
+        f"{API}/artists", json={"name": "Zyx Kelvin DAR\u212a TAXİ"}, headers=auth
+    )
+    assert created.status_code == 201, created.text
+    artist_id = created.json()["id"]
+    name = created.json()["name"]
+    assert found("dark") == [name]
+    assert found("taxi") == [name]  # lower-cased by Python: 'taxi̇'
+    assert found("zyx kel") == [name]
+    renamed = client.patch(f"{API}/artists/{artist_id}", json={"name": "Qwv Renamed"}, headers=auth)
+    assert renamed.status_code == 200, renamed.text
+    assert found("zyx") == []
+    assert found("qwv ren") == ["Qwv Renamed"]
+    assert client.delete(f"{API}/artists/{artist_id}", headers=auth).status_code == 204
+    assert found("qwv") == []
+
+
+def test_migration_0005_indexes_the_names_already_there(
+    new_database_url: Callable[[str, str], str],
+) -> None:
+    url = new_database_url("sqlite", "upgrade0005")
+    upgrade(url, "0004")
+    engine = create_db_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO artists (id, name) VALUES (1, 'Black Rider')"))
+        upgrade(url)
+        with engine.connect() as conn:
+            hits = conn.execute(
+                text(
+                    f"SELECT rowid FROM {name_trigrams.TABLE} WHERE {name_trigrams.TABLE} MATCH :q"
+                ),
+                {"q": name_trigrams.match_query("ck r")},
+            ).all()
+        assert hits == [(1,)]
     finally:
         engine.dispose()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from server.db import name_trigrams
 from server.db.engine import create_db_engine
 from server.db.models import Base
 
@@ -18,6 +19,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=name_trigrams.include_name,
     )
     with context.begin_transaction():
         context.run_migrations()
