@@ -10,8 +10,8 @@ query of the piece returns the rows holding it. PostgreSQL has its own trigram i
 The table is external-content (it stores no copy of the names, only the index) over
 ``artists``; three triggers keep it exact through every write, whichever program makes it.
 A bulk load drops the triggers and rebuilds the index once at the end
-(`server.ingest.loader`). The search uses it only as a prefilter (`match_query` says when it
-may): the exact condition still decides.
+(`server.ingest.loader`). The search uses it only as a prefilter (`match_query` says with
+what): the exact condition still decides.
 """
 
 from __future__ import annotations
@@ -82,21 +82,65 @@ def include_name(name: str | None, type_: str, _parents: object) -> bool:
     return not (type_ == "table" and own)
 
 
+_DOTTED_I = "\u0130"  # İ: Python lowers it to "i" and a combining dot above
+
+
+@cache
+def _unfolded() -> frozenset[str]:
+    """The lower-case characters a name may hold in another case that the tokenizer does
+    not fold to them — measured once against this process's SQLite: each cased character
+    is indexed and looked up by its Python lower case.
+
+    The tokenizer folds case with its own Unicode tables, which differ from Python's
+    ``str.lower`` (the exact condition's fold) for 391 characters with SQLite 3.40 (newer
+    scripts: Cherokee, Latin Extended-D, ...). Cased characters end below U+20000.
+    ``İ`` is the one character Python lowers to two; its combining dot counts as unfolded
+    and `match_query` asks for its ``i`` separately.
+    """
+    cased = [ch for ch in map(chr, range(0x80, 0x20000)) if ch.lower() != ch]
+    unfolded: set[str] = set()
+    for ch in cased:
+        if len(ch.lower()) > 1 and ch != _DOTTED_I:
+            unfolded.update(ch.lower())  # none in today's Unicode; if one comes, safe
+    single = [ch for ch in cased if len(ch.lower()) == 1]
+    with sqlite3.connect(":memory:") as probe:
+        probe.execute(
+            "CREATE VIRTUAL TABLE p USING fts5(name, tokenize='trigram case_sensitive 0')"
+        )
+        probe.executemany(
+            "INSERT INTO p(rowid, name) VALUES (?, ?)",
+            [(i, f"q{ch}qq") for i, ch in enumerate(single)],
+        )
+        for i, ch in enumerate(single):
+            query = f'"q{ch.lower()}qq"'
+            if (
+                probe.execute(
+                    "SELECT 1 FROM p WHERE p MATCH ? AND rowid = ?", (query, i)
+                ).fetchone()
+                is None
+            ):
+                unfolded.add(ch.lower())
+    unfolded.add(_DOTTED_I.lower()[1])
+    return frozenset(unfolded)
+
+
 def match_query(piece: str) -> str | None:
-    """The FTS5 query whose rows include every name containing ``piece`` (already
+    """An FTS5 query whose rows include every name containing ``piece`` (already
     lower-cased, as the exact condition compares it), or None where the index cannot vouch
     for that and the names must be scanned.
 
-    The tokenizer folds case its own way, which differs from Python's ``str.lower`` (the
-    exact condition's fold) for 391 code points (newer scripts, measured): so only
-    ASCII pieces are answered here. An ASCII piece inside a lower-cased name comes from
-    ASCII letters, from the Kelvin sign (folded to ``k`` by both) or from ``İ`` (U+0130),
-    which Python lowers to ``i`` plus a combining dot and the tokenizer leaves alone — so a
-    piece ending in ``i`` also asks for the same piece ending in ``İ``.
+    The query is the longest run of the piece (three characters at least: one trigram)
+    whose characters the tokenizer folds as Python does (`_unfolded`): a name holding the
+    piece holds the run. A run ending in ``i`` also asks for the run ending in ``İ``, which
+    Python lowers to ``i`` and a combining dot. Shorter pieces, and pieces made mostly of
+    unfolded characters, are scanned.
     """
-    if len(piece) < MIN_PIECE or not piece.isascii():
+    unfolded = _unfolded()
+    runs = "".join("\0" if ch in unfolded else ch for ch in piece).split("\0")
+    run = max(runs, key=len)
+    if len(run) < MIN_PIECE:
         return None
-    phrases = [piece]
-    if piece.endswith("i"):
-        phrases.append(piece[:-1] + "\u0130")
+    phrases = [run]
+    if run.endswith("i"):
+        phrases.append(run[:-1] + _DOTTED_I)
     return " OR ".join('"' + phrase.replace('"', '""') + '"' for phrase in phrases)
