@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from server.db.models import Artist, Tag, User, UserArtist, UserFriend, UserTaggedArtist
@@ -31,6 +31,52 @@ def listen_rows(session: Session) -> list[tuple[int, int, int]]:
     """Every ``(userID, artistID, weight)`` row (weights are play counts)."""
     stmt = select(UserArtist.user_id, UserArtist.artist_id, UserArtist.weight)
     return [(int(user), int(artist), int(weight)) for user, artist, weight in session.execute(stmt)]
+
+
+CHUNK = 5_000
+"""Ids per ``IN`` list: a hub's two-hop neighbourhood at 100x the data is tens of thousands
+of users, past SQLite's limit on bound parameters."""
+
+
+def _chunks(ids: Collection[int]) -> list[list[int]]:
+    ordered = sorted(set(ids))
+    return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
+
+
+def user_exists(session: Session, user_id: int) -> bool:
+    return session.scalar(select(User.id).where(User.id == user_id)) is not None
+
+
+def friendship_rows_touching(session: Session, user_ids: Collection[int]) -> list[tuple[int, int]]:
+    """The stored ``(userID, friendID)`` rows with one of ``user_ids`` on either side: every
+    edge of those users in the undirected graph, however the rows were written."""
+    found: set[tuple[int, int]] = set()
+    for chunk in _chunks(user_ids):
+        stmt = select(UserFriend.user_id, UserFriend.friend_id).where(
+            or_(UserFriend.user_id.in_(chunk), UserFriend.friend_id.in_(chunk))
+        )
+        found.update((int(user), int(friend)) for user, friend in session.execute(stmt))
+    return sorted(found)
+
+
+def listen_rows_of(session: Session, user_ids: Collection[int]) -> list[tuple[int, int, int]]:
+    """``listen_rows`` of ``user_ids`` only."""
+    rows: list[tuple[int, int, int]] = []
+    for chunk in _chunks(user_ids):
+        stmt = select(UserArtist.user_id, UserArtist.artist_id, UserArtist.weight).where(
+            UserArtist.user_id.in_(chunk)
+        )
+        rows += [(int(u), int(a), int(w)) for u, a, w in session.execute(stmt)]
+    return rows
+
+
+def artist_names(session: Session, ids: Collection[int]) -> dict[int, str]:
+    """``{artist id: name}`` for ``ids`` (unknown ids are absent)."""
+    names: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        stmt = select(Artist.id, Artist.name).where(Artist.id.in_(chunk))
+        names.update((int(artist), str(name)) for artist, name in session.execute(stmt))
+    return names
 
 
 def user_tag_counts(session: Session) -> list[tuple[int, int, int]]:

@@ -19,10 +19,13 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
+from graph import recommend_artists
 from server.db.models import UserArtist, UserFriend
 from server.main import create_app
-from server.services.cache import build_cache
+from server.services import social as social_service
+from server.services.cache import ResultCache, build_cache
 from server.services.writes import commit_write
 from tests.conftest import count_statements, make_settings
 
@@ -257,6 +260,37 @@ def test_friend_recommendations_limit(client: TestClient) -> None:
     assert [item["id"] for item in body["items"]] == [MUSE]
     assert_problem(client, "/users/3/friend-recommendations", 422, limit=0)
     assert_problem(client, "/users/3/friend-recommendations", 422, limit=101)
+
+
+def test_friend_recommendations_read_two_hops_and_equal_the_whole_graphs(
+    full_client: TestClient,
+) -> None:
+    """Computed from the user's two-hop neighbourhood only (no read of every friendship and
+    listen), the answer equals `graph.recommend_artists` over the whole snapshot — for the
+    hub, the user with the fewest friends and a dozen others."""
+    app: Any = full_client.app
+    engine: Engine = app.state.database.engine
+    with Session(engine) as session:
+        data = social_service.graph_data(session, ResultCache(max_entries=4), 1)
+    network = data.graph
+    hub = max(network.nodes, key=network.degree)
+    fewest = min(network.nodes, key=lambda u: (network.degree(u), u))
+    users = [hub, fewest, *sorted(network.nodes)[:: len(network) // 12]]
+    app.state.cache.clear()
+    for user in users:
+        with count_statements(engine) as statements:
+            body = get(full_client, f"/users/{user}/friend-recommendations", limit=100)
+        whole = recommend_artists(network, data.profiles, user, k=100)
+        assert [(i["id"], round(i["score"], 9)) for i in body["items"]] == [
+            (r.artist, round(r.score, 9)) for r in whole
+        ], user
+        assert [[c["user"] for c in i["contributors"]] for i in body["items"]] == [
+            [c.user for c in r.contributors] for r in whole
+        ]
+        assert [i["name"] for i in body["items"]] == [data.artist_names[r.artist] for r in whole]
+        assert not [s for s in statements if "user_friends" in s and "WHERE" not in s]
+        assert not [s for s in statements if "user_artists" in s and "WHERE" not in s]
+    assert len(network[hub]) > 50
 
 
 # --- /social/summary ---------------------------------------------------------------------
