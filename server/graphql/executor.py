@@ -23,6 +23,13 @@ completed by graphql-core's ``complete_value``, so results and errors (message, 
 locations, null propagation) are graphql-core's: `tests/server/test_graphql_executor.py`
 runs queries through both executors and compares the responses.
 
+A list the loader cache shares between requests (`SharedList`: an artist's top tags) is
+completed once per selection *shape* and the result kept on the list, when that selection
+reads attributes only — leaves, and objects through basic fields all the way down
+(`Step.shape`): the same immutable objects under the same selection complete to the same
+JSON, so a head artist's tags are not turned into response data again by every request.
+A completion that reported an error or holds an awaitable is never kept.
+
 One difference by design: the coerced arguments of a field are computed once per
 selection set and shared by its calls (graphql-core coerces them per call). They are equal
 values; a resolver that mutated an argument in place would see the change in the next
@@ -309,7 +316,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             errors = self._field_errors
             done = self._complete_list(step, fields, path, value, info)
             if self._field_errors == errors and not self.is_awaitable(done):
-                value.completed[shape] = done
+                value.keep(shape, done)
         return done
 
     def handle_field_error(

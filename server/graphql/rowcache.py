@@ -30,9 +30,17 @@ class SharedList(list[Any]):
     the list, it goes when the cache lets the list go.
     """
 
+    MAX_SHAPES = 8
+    """Completions kept per list: a few queries ask for the same list (aliases make each a
+    new shape), so a client varying them without end must not grow the cache's memory."""
+
     def __init__(self, items: Iterable[Any] = ()) -> None:
         super().__init__(items)
         self.completed: dict[Hashable, Any] = {}
+
+    def keep(self, shape: Hashable, completed: Any) -> None:
+        if len(self.completed) < self.MAX_SHAPES:
+            self.completed[shape] = completed
 
 
 class LoaderCache:

@@ -367,6 +367,14 @@ def test_each_selection_of_a_shared_list_has_its_own_completion() -> None:
     assert len(SHARED.completed) == 2
 
 
+def test_a_shared_list_keeps_a_bounded_number_of_completions() -> None:
+    SHARED.completed.clear()
+    for n in range(SharedList.MAX_SHAPES + 3):
+        data = _planned(f"{{ artists {{ sharedTags {{ a{n}: name }} }} }}")
+        assert data["artists"][0]["sharedTags"][1] == {f"a{n}": "s1"}
+    assert len(SHARED.completed) == SharedList.MAX_SHAPES
+
+
 @pytest.mark.parametrize(
     "selection",
     [
