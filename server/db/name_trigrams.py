@@ -2,10 +2,11 @@
 
 Why: SQLite has no index for ``LIKE '%piece%'``, so the name search read every name — 24 ms
 at 1x, 381 ms of CPU at 100x the data (docs/scaling.md), the one search growing with the
-catalogue. FTS5's ``trigram`` tokenizer (SQLite 3.34+, part of every CPython build since)
-indexes every three characters of a name, spaces and punctuation included, and a phrase
-query of the piece returns the rows holding it. PostgreSQL has its own trigram indexes
-(``pg_trgm``, migrations 0003 and 0004) and never sees this table.
+catalogue. FTS5's ``trigram`` tokenizer (SQLite 3.34+; `supported` checks, and without it
+the search scans as before) indexes every three characters of a name, spaces and
+punctuation included, and a phrase query of the piece returns the rows holding it.
+PostgreSQL has its own trigram indexes (``pg_trgm``, migrations 0003 and 0004) and never
+sees this table.
 
 The table is external-content (it stores no copy of the names, only the index) over
 ``artists``; three triggers keep it exact through every write, whichever program makes it.

@@ -86,8 +86,8 @@ class contains_folded(FunctionElement[bool]):  # noqa: N801 - reads like the SQL
 
     PostgreSQL: ``column ILIKE pattern``, which the trigram index on ``artists.name``
     (``pg_trgm``, migration 0003) serves: a substring search was a scan of every name (~150
-    ms at 100x the data). SQLite: ``soundstream_lower(column) LIKE pattern``, a scan, as
-    SQLite has no index for a leading wildcard.
+    ms at 100x the data). SQLite: ``soundstream_lower(column) LIKE pattern``, which no index
+    serves; `_name_trigrams_condition` adds the FTS5 prefilter that spares the scan.
     """
 
     type = Boolean()
