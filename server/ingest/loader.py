@@ -163,10 +163,10 @@ class SqliteBulkLoad(BulkLoad):
         self._journal = db.execute("PRAGMA journal_mode").fetchone()[0]
         db.execute("PRAGMA journal_mode=DELETE")
         db.execute("BEGIN IMMEDIATE")
-        # Triggers off for the load: the name index is rebuilt once at the end instead of
-        # taking every row (`commit`).
         for statement in summaries.drop_statements("sqlite"):
             db.execute(statement)
+        # The name index's triggers too: it is rebuilt once at the end (`commit`) instead
+        # of taking every row.
         for statement in name_trigrams.drop_trigger_statements():
             db.execute(statement)
         for table in (*summaries.SUMMARY_TABLES, *reversed(TABLES)):
