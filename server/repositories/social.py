@@ -43,10 +43,6 @@ def _chunks(ids: Collection[int]) -> list[list[int]]:
     return [ordered[i : i + CHUNK] for i in range(0, len(ordered), CHUNK)]
 
 
-def user_exists(session: Session, user_id: int) -> bool:
-    return session.scalar(select(User.id).where(User.id == user_id)) is not None
-
-
 def friendship_rows_touching(session: Session, user_ids: Collection[int]) -> list[tuple[int, int]]:
     """The stored ``(userID, friendID)`` rows with one of ``user_ids`` on either side: every
     edge of those users in the undirected graph, however the rows were written."""
@@ -68,15 +64,6 @@ def listen_rows_of(session: Session, user_ids: Collection[int]) -> list[tuple[in
         )
         rows += [(int(u), int(a), int(w)) for u, a, w in session.execute(stmt)]
     return rows
-
-
-def artist_names(session: Session, ids: Collection[int]) -> dict[int, str]:
-    """``{artist id: name}`` for ``ids`` (unknown ids are absent)."""
-    names: dict[int, str] = {}
-    for chunk in _chunks(ids):
-        stmt = select(Artist.id, Artist.name).where(Artist.id.in_(chunk))
-        names.update((int(artist), str(name)) for artist, name in session.execute(stmt))
-    return names
 
 
 def user_tag_counts(session: Session) -> list[tuple[int, int, int]]:

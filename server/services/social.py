@@ -60,7 +60,9 @@ from graph import (
 )
 from server.db.meta import get_data_version
 from server.errors import InvalidInputError
+from server.repositories import recommend as recommend_repo
 from server.repositories import social as repo
+from server.repositories import users as users_repo
 from server.schemas.pagination import Page, PageParams
 from server.schemas.social import (
     CharacteristicItem,
@@ -543,7 +545,7 @@ def _two_hops(session: Session, user_id: int) -> tuple[nx.Graph, Mapping[int, Ma
     the data on SQLite, again after every write) for an answer that needs a few thousand
     rows; the global metrics still use it, since they are global.
     """
-    if not repo.user_exists(session, user_id):
+    if not users_repo.exists(session, user_id):
         raise user_not_found(user_id)
     friends = {u for row in repo.friendship_rows_touching(session, [user_id]) for u in row}
     network = friendship_graph(
@@ -575,7 +577,7 @@ def friend_recommendations(
     def build() -> RankedRecommendations:
         network, profiles = _two_hops(session, user_id)
         found = recommend_artists(network, profiles, user_id, k=MAX_RECOMMENDATIONS)
-        names = repo.artist_names(session, [rec.artist for rec in found])
+        names = recommend_repo.artist_names(session, [rec.artist for rec in found])
         return RankedRecommendations.model_construct(
             rows=[
                 (
