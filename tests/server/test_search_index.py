@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from server.db import name_trigrams
@@ -29,16 +29,29 @@ from tests.conftest import SMALL_DATA, full_data_dir
 API = "/api/v1"
 
 
+def recorded(engine: Engine) -> list[tuple[str, Any]]:
+    """Every ``(statement, parameters)`` the engine runs from now on."""
+    statements: list[tuple[str, Any]] = []
+    event.listen(
+        engine, "before_cursor_execute", lambda *args: statements.append((args[2], args[3]))
+    )
+    return statements
+
+
+def plan(session: Session, statement: str, parameters: Any) -> str:
+    """The database's plan of a recorded statement, one line per step."""
+    explain = "EXPLAIN QUERY PLAN " if session.get_bind().dialect.name == "sqlite" else "EXPLAIN "
+    rows = session.connection().exec_driver_sql(explain + statement, parameters)
+    return "\n".join(str(row[-1]) for row in rows)
+
+
 @pytest.mark.parametrize("query", ["radio", "RADIO", "bjö"])
 def test_name_search_uses_the_trigram_index(
     new_database_url: Callable[[str, str], str], query: str
 ) -> None:
     engine = create_db_engine(new_database_url("postgresql", "trigram"))
     run_ingest(engine, SMALL_DATA, replace=True)
-    statements: list[tuple[str, Any]] = []
-    event.listen(
-        engine, "before_cursor_execute", lambda *args: statements.append((args[2], args[3]))
-    )
+    statements = recorded(engine)
     criteria = ArtistFilter(name_contains=query.lower())
     try:
         with Session(engine) as session:
@@ -52,8 +65,7 @@ def test_name_search_uses_the_trigram_index(
             searched = [(s, p) for s, p in statements if "ILIKE" in s]
             assert len(searched) == 2  # the page and its total
             for statement, parameters in searched:
-                plan = session.connection().exec_driver_sql("EXPLAIN " + statement, parameters)
-                shown = "\n".join(row[0] for row in plan)
+                shown = plan(session, statement, parameters)
                 assert "ix_artists_name_search" in shown, shown
     finally:
         engine.dispose()
@@ -84,16 +96,12 @@ def test_a_piece_with_a_space_is_narrowed_by_the_spaceless_index(
             expected = sum("ck r" in name.lower() for name in names)
             assert expected > 5
             assert count_artists(session, criteria) == expected
-            statements: list[tuple[str, Any]] = []
-            event.listen(
-                engine, "before_cursor_execute", lambda *args: statements.append((args[2], args[3]))
-            )
+            statements = recorded(engine)
             session.execute(text("SET LOCAL enable_seqscan = off"))
             rows = search_artists(session, criteria, sort=SearchSort.PLAYS, limit=500, offset=0)
             assert len(rows) == expected
             statement, parameters = statements[-1]
-            plan = session.connection().exec_driver_sql("EXPLAIN " + statement, parameters)
-            shown = "\n".join(row[0] for row in plan)
+            shown = plan(session, statement, parameters)
             assert "ix_artists_name_spaceless" in shown, shown
     finally:
         engine.dispose()
@@ -129,10 +137,7 @@ def test_sqlite_name_search_reads_the_trigram_table(
     cannot serve are scanned, with the same answers."""
     engine = create_db_engine(new_database_url("sqlite", "trigrams"))
     run_ingest(engine, full_data_dir(), replace=True)
-    statements: list[tuple[str, Any]] = []
-    event.listen(
-        engine, "before_cursor_execute", lambda *args: statements.append((args[2], args[3]))
-    )
+    statements = recorded(engine)
     try:
         with Session(engine) as session:
             install_sqlite_functions(session)
@@ -147,10 +152,7 @@ def test_sqlite_name_search_reads_the_trigram_table(
                 assert len(found) == min(expected, 500)
                 statement, parameters = statements[-1]
                 assert ("MATCH" in statement) is indexed
-                plan = session.connection().exec_driver_sql(
-                    "EXPLAIN QUERY PLAN " + statement, parameters
-                )
-                shown = "\n".join(str(row[-1]) for row in plan)
+                shown = plan(session, statement, parameters)
                 if indexed:
                     assert f"SCAN {name_trigrams.TABLE} VIRTUAL TABLE" in shown, shown
                     assert "SEARCH artists USING INTEGER PRIMARY KEY" in shown, shown

@@ -212,6 +212,7 @@ def test_a_full_first_page_counts_its_matches_in_its_own_statement(
     [
         *["ck r", "the b", "ro  c", "% the", "_ x", "\\ a", "a%b c", "   ", "é ro"],
         *["rock", "mini", 'the"', "ab", "bjö"],  # SQLite's name index; too short; not ASCII
+        *["ab*", "-ro", "near(", "a and b", "^the"],  # FTS5 query syntax, literal in a phrase
     ],
 )
 def test_a_name_piece_with_spaces_or_like_characters_matches_exactly(
