@@ -109,6 +109,27 @@ def process_cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def named_cpu_seconds(name: str) -> float | None:
+    """CPU seconds of every live process called ``name`` (``postgres``: the database server's
+    backends on this host, which serve the API's queries on the same cores); None where /proc
+    is absent. A process that ends between two readings drops its share: compare readings
+    around a load whose connections stay open."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    total = 0.0
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() != name:
+                continue
+        except OSError:
+            continue
+        total += process_cpu_seconds(int(entry.name)) or 0.0
+    return total
+
+
 def tree_cpu_seconds(pid: int) -> float | None:
     """CPU seconds of a process and its live descendants (a multi-worker server's workers are
     child processes); None where /proc is absent."""

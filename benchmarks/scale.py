@@ -70,6 +70,7 @@ from _servers import (
     free_port,
     fresh_postgres_database,
     http_status,
+    named_cpu_seconds,
     running,
     soundstream_exe,
     stop_on_sigterm,
@@ -461,15 +462,19 @@ def measure_endpoints(
             requests_file = args.workdir / f"requests-{endpoint.key}.txt"
             requests_file.write_text("\n".join(lines) + "\n")
             run_wrk(base, [str(requests_file)], connections=args.connections, duration=1)
-            cpu_before = tree_cpu_seconds(pid)
+            cpu_before, db_before = tree_cpu_seconds(pid), database_cpu(server_env)
             run = run_wrk(
                 base, [str(requests_file)], connections=args.connections, duration=args.duration
             )
-            cpu_after = tree_cpu_seconds(pid)
+            cpu_after, db_after = tree_cpu_seconds(pid), database_cpu(server_env)
             if cpu_before is not None and cpu_after is not None and run.requests:
                 # Server CPU per request (every worker's): what a request costs, which other
                 # jobs' load on the shared cores inflates far less than wall-clock latency.
                 entry["cpu_ms_per_request"] = (cpu_after - cpu_before) * 1000 / run.requests
+            if db_before is not None and db_after is not None and run.requests:
+                # PostgreSQL's CPU per request: its backends run on the same two cores, so a
+                # query's cost is latency twice over (waited for, and taken from the API).
+                entry["db_cpu_ms_per_request"] = (db_after - db_before) * 1000 / run.requests
             entry |= {
                 "loadavg": os.getloadavg()[0],
                 "requests": run.requests,
@@ -489,8 +494,22 @@ def measure_endpoints(
                 f"{entry['p99_ms']:.1f} ms  {run.rps:.0f} req/s  {run.statuses}"
                 + (f"  cold {entry['cold_ms']:.0f} ms" if "cold_ms" in entry else "")
                 + f"  CPU {entry.get('cpu_ms_per_request', 0):.2f} ms/req"
+                + (
+                    f"  PostgreSQL CPU {entry['db_cpu_ms_per_request']:.2f} ms/req"
+                    if "db_cpu_ms_per_request" in entry
+                    else ""
+                )
             )
     return results
+
+
+def database_cpu(server_env: dict[str, str]) -> float | None:
+    """The local PostgreSQL server's CPU seconds so far, when the API uses one on this host
+    (None for SQLite, which runs inside the API process and is in its CPU)."""
+    url = server_env.get("DATABASE_URL", "")
+    if not url.startswith("postgresql") or not any(h in url for h in ("127.0.0.1", "localhost")):
+        return None
+    return named_cpu_seconds("postgres")
 
 
 def wait_for_workers(log_file: Path, workers: int, timeout: float = 600) -> None:
@@ -548,6 +567,8 @@ def metrics_of(cell: dict[str, Any]) -> dict[str, float | str | None]:
             out[f"{endpoint.key} p95"] = entry["p95_ms"]
             if "cpu_ms_per_request" in entry:
                 out[f"{endpoint.key} CPU ms/req"] = entry["cpu_ms_per_request"]
+            if "db_cpu_ms_per_request" in entry:
+                out[f"{endpoint.key} PostgreSQL CPU ms/req"] = entry["db_cpu_ms_per_request"]
         else:
             out[label] = entry.get("skipped")
         if endpoint.cached and "cold_ms" in entry:
