@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -23,12 +24,21 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (idempotent)."""
+    _run(database_url, command.upgrade, revision)
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    """Take the schema back to ``revision`` (each migration's downgrade keeps the data)."""
+    _run(database_url, command.downgrade, revision)
+
+
+def _run(database_url: str, step: Callable[[Config, str], None], revision: str) -> None:
     engine = create_db_engine(database_url)
     try:
         config = alembic_config(database_url)
         with engine.begin() as connection:
             config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+            step(config, revision)
     finally:
         engine.dispose()
 

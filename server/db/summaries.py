@@ -9,7 +9,9 @@ tallies instead, each with an index ordered the way they are read:
 
 - ``artist_stats`` — ``plays`` (sum of weights) and ``listeners`` per artist with at least
   one listen;
-- ``artist_tag_counts`` — ``assignments`` per (artist, tag) with at least one.
+- ``artist_tag_counts`` — ``assignments`` per (artist, tag) with at least one, and the tag's
+  name (``tagValue``, kept on renames): an artist's top tags, ties by name, are a range of
+  its index.
 
 Triggers keep them exact on every write, whatever path it takes: the REST and GraphQL
 services, a foreign-key cascade (deleting a user, an artist or a tag), or plain SQL someone
@@ -31,12 +33,22 @@ ARTIST_STATS = "artist_stats"
 ARTIST_TAG_COUNTS = "artist_tag_counts"
 SUMMARY_TABLES: tuple[str, ...] = (ARTIST_STATS, ARTIST_TAG_COUNTS)
 
-_REBUILD: tuple[str, ...] = (
+_REBUILD_STATS = (
     'INSERT INTO artist_stats ("artistID", plays, listeners) '
-    'SELECT "artistID", SUM(weight), COUNT(*) FROM user_artists GROUP BY "artistID"',
-    'INSERT INTO artist_tag_counts ("artistID", "tagID", assignments) '
-    'SELECT "artistID", "tagID", COUNT(*) FROM user_taggedartists GROUP BY "artistID", "tagID"',
+    'SELECT "artistID", SUM(weight), COUNT(*) FROM user_artists GROUP BY "artistID"'
 )
+_REBUILD_TAG_COUNTS = (
+    'INSERT INTO artist_tag_counts ("artistID", "tagID", assignments, "tagValue") '
+    'SELECT counted."artistID", counted."tagID", counted.n, tags."tagValue" FROM '
+    '(SELECT "artistID", "tagID", COUNT(*) AS n FROM user_taggedartists '
+    'GROUP BY "artistID", "tagID") AS counted JOIN tags ON tags."tagID" = counted."tagID"'
+)
+# Revision 0002's tally, before it carried the tag's name (its migration and 0006's downgrade).
+_REBUILD_TAG_COUNTS_UNNAMED = (
+    'INSERT INTO artist_tag_counts ("artistID", "tagID", assignments) '
+    'SELECT "artistID", "tagID", COUNT(*) FROM user_taggedartists GROUP BY "artistID", "tagID"'
+)
+_TAG_NAME = '(SELECT "tagValue" FROM tags WHERE "tagID" = NEW."tagID")'
 
 # --- SQLite: one trigger per event (no multi-event triggers), upserts inside them -------------
 
@@ -50,11 +62,17 @@ _SQLITE_REMOVE_LISTEN = (
     'WHERE "artistID" = OLD."artistID"; '
     'DELETE FROM artist_stats WHERE "artistID" = OLD."artistID" AND listeners <= 0;'
 )
-_SQLITE_ADD_ASSIGNMENT = (
-    'INSERT INTO artist_tag_counts ("artistID", "tagID", assignments) VALUES (NEW."artistID", '
-    'NEW."tagID", 1) ON CONFLICT ("artistID", "tagID") DO UPDATE SET '
-    "assignments = assignments + 1;"
-)
+
+
+def _sqlite_add_assignment(tag_names: bool) -> str:
+    columns, value = (', "tagValue"', f", {_TAG_NAME}") if tag_names else ("", "")
+    return (
+        f'INSERT INTO artist_tag_counts ("artistID", "tagID", assignments{columns}) '
+        f'VALUES (NEW."artistID", NEW."tagID", 1{value}) ON CONFLICT ("artistID", "tagID") '
+        "DO UPDATE SET assignments = assignments + 1;"
+    )
+
+
 _SQLITE_REMOVE_ASSIGNMENT = (
     "UPDATE artist_tag_counts SET assignments = assignments - 1 "
     'WHERE "artistID" = OLD."artistID" AND "tagID" = OLD."tagID"; '
@@ -67,10 +85,14 @@ Trigger = tuple[str, str, str]
 """(name, source table, CREATE statement)."""
 
 
-def _sqlite_triggers() -> list[Trigger]:
+_RENAME_TAG = 'UPDATE artist_tag_counts SET "tagValue" = NEW."tagValue" WHERE "tagID" = NEW."tagID"'
+_RENAME_TRIGGER = "trg_tags_summary_rename"
+
+
+def _sqlite_triggers(tag_names: bool) -> list[Trigger]:
     bodies = {
         "user_artists": (_SQLITE_ADD_LISTEN, _SQLITE_REMOVE_LISTEN),
-        "user_taggedartists": (_SQLITE_ADD_ASSIGNMENT, _SQLITE_REMOVE_ASSIGNMENT),
+        "user_taggedartists": (_sqlite_add_assignment(tag_names), _SQLITE_REMOVE_ASSIGNMENT),
     }
     triggers: list[Trigger] = []
     for table, (add, remove) in bodies.items():
@@ -81,6 +103,12 @@ def _sqlite_triggers() -> list[Trigger]:
                 f"BEGIN {body} END"
             )
             triggers.append((name, table, create))
+    if tag_names:
+        create = (
+            f'CREATE TRIGGER IF NOT EXISTS {_RENAME_TRIGGER} AFTER UPDATE OF "tagValue" ON tags '
+            f"BEGIN {_RENAME_TAG}; END"
+        )
+        triggers.append((_RENAME_TRIGGER, "tags", create))
     return triggers
 
 
@@ -103,7 +131,19 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$""",
-    "soundstream_artist_tag_counts": """
+    "soundstream_truncate_summary": """
+CREATE OR REPLACE FUNCTION soundstream_truncate_summary() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE 'TRUNCATE ' || quote_ident(TG_ARGV[0]);
+  RETURN NULL;
+END $$""",
+}
+
+
+def _pg_tag_counts_function(tag_names: bool) -> str:
+    columns, value = (', "tagValue"', f", {_TAG_NAME}") if tag_names else ("", "")
+    return f"""
 CREATE OR REPLACE FUNCTION soundstream_artist_tag_counts() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -114,21 +154,28 @@ BEGIN
       WHERE "artistID" = OLD."artistID" AND "tagID" = OLD."tagID" AND assignments <= 0;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') THEN
-    INSERT INTO artist_tag_counts ("artistID", "tagID", assignments)
-      VALUES (NEW."artistID", NEW."tagID", 1)
+    INSERT INTO artist_tag_counts ("artistID", "tagID", assignments{columns})
+      VALUES (NEW."artistID", NEW."tagID", 1{value})
       ON CONFLICT ("artistID", "tagID") DO UPDATE
       SET assignments = artist_tag_counts.assignments + 1;
   END IF;
   RETURN NULL;
-END $$""",
-    "soundstream_truncate_summary": """
-CREATE OR REPLACE FUNCTION soundstream_truncate_summary() RETURNS trigger
+END $$"""
+
+
+_PG_RENAME_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION soundstream_tag_names() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  EXECUTE 'TRUNCATE ' || quote_ident(TG_ARGV[0]);
+  {_RENAME_TAG};
   RETURN NULL;
-END $$""",
-}
+END $$"""
+
+
+def _pg_functions(tag_names: bool) -> list[str]:
+    extra = [_PG_RENAME_FUNCTION] if tag_names else []
+    return [*_PG_FUNCTIONS.values(), _pg_tag_counts_function(tag_names), *extra]
+
 
 _PG_SOURCES: dict[str, tuple[str, str]] = {
     "user_artists": (ARTIST_STATS, "soundstream_artist_stats"),
@@ -136,7 +183,7 @@ _PG_SOURCES: dict[str, tuple[str, str]] = {
 }
 
 
-def _pg_triggers() -> list[Trigger]:
+def _pg_triggers(tag_names: bool) -> list[Trigger]:
     triggers: list[Trigger] = []
     for table, (summary, function) in _PG_SOURCES.items():
         rows = f"trg_{table}_summary"
@@ -150,48 +197,60 @@ def _pg_triggers() -> list[Trigger]:
             f"FOR EACH STATEMENT EXECUTE FUNCTION soundstream_truncate_summary('{summary}')"
         )
         triggers += [(rows, table, create_rows), (truncate, table, create_truncate)]
+    if tag_names:
+        create = (
+            f'CREATE OR REPLACE TRIGGER {_RENAME_TRIGGER} AFTER UPDATE OF "tagValue" ON tags '
+            "FOR EACH ROW EXECUTE FUNCTION soundstream_tag_names()"
+        )
+        triggers.append((_RENAME_TRIGGER, "tags", create))
     return triggers
 
 
-def triggers(dialect: str) -> list[Trigger]:
+# ``tag_names=False`` everywhere below: revision 0002's tally, whose rows had no tag name
+# (its migration builds that one; 0006 adds the name).
+
+
+def triggers(dialect: str, *, tag_names: bool = True) -> list[Trigger]:
     """The triggers the summaries need on ``dialect``."""
-    return _sqlite_triggers() if dialect == "sqlite" else _pg_triggers()
+    return _sqlite_triggers(tag_names) if dialect == "sqlite" else _pg_triggers(tag_names)
 
 
-def create_statements(dialect: str) -> list[str]:
+def create_statements(dialect: str, *, tag_names: bool = True) -> list[str]:
     """The functions and triggers that keep the summary tables exact (idempotent DDL)."""
-    functions = [] if dialect == "sqlite" else list(_PG_FUNCTIONS.values())
-    return functions + [create for _name, _table, create in triggers(dialect)]
+    functions = [] if dialect == "sqlite" else _pg_functions(tag_names)
+    return functions + [create for _name, _table, create in triggers(dialect, tag_names=tag_names)]
 
 
-def drop_statements(dialect: str) -> list[str]:
+def drop_statements(dialect: str, *, tag_names: bool = True) -> list[str]:
     """Remove the triggers (not the functions): before a bulk load rewrites the sources."""
     statements = []
-    for name, table, _create in triggers(dialect):
+    for name, table, _create in triggers(dialect, tag_names=tag_names):
         on = "" if dialect == "sqlite" else f" ON {table}"
         statements.append(f"DROP TRIGGER IF EXISTS {name}{on}")
     return statements
 
 
-REBUILD_STATEMENTS: tuple[str, ...] = (
-    *(f"DELETE FROM {table}" for table in SUMMARY_TABLES),
-    *_REBUILD,
-)
-"""Recompute both summary tables from their sources (one aggregate statement each)."""
+def rebuild_statements(*, tag_names: bool = True) -> tuple[str, ...]:
+    """Recompute both summary tables from their sources (one aggregate statement each)."""
+    counts = _REBUILD_TAG_COUNTS if tag_names else _REBUILD_TAG_COUNTS_UNNAMED
+    return (*(f"DELETE FROM {table}" for table in SUMMARY_TABLES), _REBUILD_STATS, counts)
 
 
-def create_triggers(conn: Connection) -> None:
-    for statement in create_statements(conn.dialect.name):
+REBUILD_STATEMENTS = rebuild_statements()
+
+
+def create_triggers(conn: Connection, *, tag_names: bool = True) -> None:
+    for statement in create_statements(conn.dialect.name, tag_names=tag_names):
         conn.exec_driver_sql(statement)
 
 
-def drop_triggers(conn: Connection) -> None:
-    for statement in drop_statements(conn.dialect.name):
+def drop_triggers(conn: Connection, *, tag_names: bool = True) -> None:
+    for statement in drop_statements(conn.dialect.name, tag_names=tag_names):
         conn.exec_driver_sql(statement)
 
 
-def rebuild(conn: Connection) -> None:
-    for statement in REBUILD_STATEMENTS:
+def rebuild(conn: Connection, *, tag_names: bool = True) -> None:
+    for statement in rebuild_statements(tag_names=tag_names):
         conn.exec_driver_sql(statement)
 
 
@@ -204,9 +263,10 @@ def drift(conn: Connection) -> dict[str, int]:
             'SELECT "artistID", SUM(weight), COUNT(*) FROM user_artists GROUP BY "artistID"',
         ),
         ARTIST_TAG_COUNTS: (
-            'SELECT "artistID", "tagID", assignments FROM artist_tag_counts',
-            'SELECT "artistID", "tagID", COUNT(*) FROM user_taggedartists '
-            'GROUP BY "artistID", "tagID"',
+            'SELECT "artistID", "tagID", assignments, "tagValue" FROM artist_tag_counts',
+            'SELECT counted.*, tags."tagValue" FROM (SELECT "artistID", "tagID", COUNT(*) '
+            'FROM user_taggedartists GROUP BY "artistID", "tagID") AS counted '
+            'JOIN tags ON tags."tagID" = counted."tagID"',
         ),
     }
     found: dict[str, int] = {}

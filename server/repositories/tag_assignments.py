@@ -125,16 +125,14 @@ def artist_tags_page(
     session: Session, artist_id: int, *, limit: int, offset: int
 ) -> Sequence[TallyRow]:
     """``(tag_id, name, uses)`` of the tags on an artist: most assigned first, then by name
-    and id. From the `artist_tag_counts` tally, only the rows down to the page's last count
-    (`tally_floors`): a popular artist's thousands of one-off tags are never read."""
+    and id. From the `artist_tag_counts` tally, whose index on (artist, count descending,
+    name, id) holds them in that order: the page is a range of it, and a popular artist's
+    thousands of one-off tags past the page are never read."""
     tally = ArtistTagCount
-    floors = tally_floors(Artist.id, tally.artist_id, [artist_id], rank=offset + limit)
     query = (
-        select(tally.tag_id, Tag.value.label("name"), tally.assignments.label("uses"))
-        .select_from(floors)
-        .join(tally, at_or_above_floor(floors, tally.artist_id))
-        .join(Tag, Tag.id == tally.tag_id)
-        .order_by(tally.assignments.desc(), Tag.value, tally.tag_id)
+        select(tally.tag_id, tally.tag_value.label("name"), tally.assignments.label("uses"))
+        .where(tally.artist_id == artist_id)
+        .order_by(tally.assignments.desc(), tally.tag_value, tally.tag_id)
         .limit(limit)
         .offset(offset)
     )

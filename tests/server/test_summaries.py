@@ -12,7 +12,7 @@ from sqlalchemy import Engine, text
 
 from server.db import summaries
 from server.db.engine import create_db_engine
-from server.db.migrate import upgrade
+from server.db.migrate import downgrade, upgrade
 from server.ingest.service import run_ingest
 from tests.conftest import SMALL_DATA
 from tests.server.conftest import API
@@ -125,6 +125,38 @@ def test_plain_sql_is_followed(engine: Engine) -> None:
     assert drift(engine) == CLEAN
 
 
+def artist_tag_names(client: TestClient, artist_id: int) -> list[str]:
+    return [t["name"] for t in client.get(f"{API}/artists/{artist_id}/tags").json()["items"]]
+
+
+def graphql_top_tag(client: TestClient, artist_id: int) -> str:
+    query = "query($id: Int!) { artist(id: $id) { topTags(first: 1) { node { name } } } }"
+    response = client.post("/graphql", json={"query": query, "variables": {"id": artist_id}})
+    return str(response.json()["data"]["artist"]["topTags"][0]["node"]["name"])
+
+
+def test_renamed_tags_are_followed_and_reorder_ties(
+    client: TestClient, engine: Engine, auth: dict[str, str]
+) -> None:
+    """The tally's copy of a tag's name follows a rename through the API and through plain
+    SQL, so ties at an artist's top still break by the current name (artist 3 carries
+    electronic, indie and tropicália once each)."""
+    assert artist_tag_names(client, 3) == ["electronic", "indie", "tropicália"]
+    assert graphql_top_tag(client, 3) == "electronic"
+    response = client.put(f"{API}/tags/6", json={"name": "acoustic"}, headers=auth)
+    assert response.status_code == 200
+    assert artist_tag_names(client, 3) == ["acoustic", "electronic", "tropicália"]
+    assert graphql_top_tag(client, 3) == "acoustic"
+    assert drift(engine) == CLEAN
+    with engine.begin() as conn:
+        conn.execute(text('UPDATE tags SET "tagValue" = \'ambient\' WHERE "tagID" = 3'))
+        names = conn.execute(
+            text('SELECT "tagValue" FROM artist_tag_counts WHERE "tagID" = 3')
+        ).scalars()
+        assert set(names) == {"ambient"}
+    assert drift(engine) == CLEAN
+
+
 def test_postgres_truncate_empties_the_summaries(
     new_database_url: Callable[[str, str], str],
 ) -> None:
@@ -173,6 +205,56 @@ def test_the_migration_backfills_an_existing_database(
         with engine.begin() as conn:
             conn.execute(text('DELETE FROM user_artists WHERE "artistID" = 11'))
         assert stats(engine, 11) is None
+        assert drift(engine) == CLEAN
+    finally:
+        engine.dispose()
+
+
+def test_the_tag_name_migration_refills_the_tally_and_goes_back(
+    backend: str, new_database_url: Callable[[str, str], str]
+) -> None:
+    """0006 makes the tally again with the tags' names from the rows already there, with
+    triggers that copy and follow names; its downgrade gives 0005's tally back, counting."""
+    url = new_database_url(backend, "summary_tag_names")
+    upgrade(url, "0005")
+    engine = create_db_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text('INSERT INTO users ("userID") VALUES (1), (2)'))
+            conn.execute(text("INSERT INTO artists (id, name) VALUES (10, 'a')"))
+            conn.execute(
+                text("INSERT INTO tags (\"tagID\", \"tagValue\") VALUES (5, 'x'), (6, 'y')")
+            )
+            conn.execute(
+                text(
+                    'INSERT INTO user_taggedartists ("userID", "artistID", "tagID", "timestamp") '
+                    "VALUES (1, 10, 5, 1), (2, 10, 5, 2), (2, 10, 6, 3)"
+                )
+            )
+        upgrade(url, "0006")
+        with engine.begin() as conn:
+            rows = conn.execute(
+                text(
+                    'SELECT "tagID", assignments, "tagValue" FROM artist_tag_counts '
+                    'WHERE "artistID" = 10 ORDER BY "tagID"'
+                )
+            ).all()
+            assert [tuple(r) for r in rows] == [(5, 2, "x"), (6, 1, "y")]
+            conn.execute(
+                text(
+                    'INSERT INTO user_taggedartists ("userID", "artistID", "tagID", "timestamp") '
+                    "VALUES (1, 10, 6, 4)"
+                )
+            )
+            conn.execute(text('UPDATE tags SET "tagValue" = \'z\' WHERE "tagID" = 5'))
+        assert drift(engine) == CLEAN
+        downgrade(url, "0005")
+        assert tag_count(engine, 10, 5) == 2
+        assert tag_count(engine, 10, 6) == 2
+        with engine.begin() as conn:
+            conn.execute(text('DELETE FROM user_taggedartists WHERE "tagID" = 6'))
+        assert tag_count(engine, 10, 6) is None
+        upgrade(url)
         assert drift(engine) == CLEAN
     finally:
         engine.dispose()

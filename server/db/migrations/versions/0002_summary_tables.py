@@ -51,12 +51,13 @@ def upgrade() -> None:
             "ix_artist_tag_counts_tag_rank", ["tagID", "assignments", "artistID"], unique=False
         )
     connection = op.get_bind()
-    summaries.rebuild(connection)
-    summaries.create_triggers(connection)
+    # This revision's tally has no tag name (0006 adds it).
+    summaries.rebuild(connection, tag_names=False)
+    summaries.create_triggers(connection, tag_names=False)
 
 
 def downgrade() -> None:
     connection = op.get_bind()
-    summaries.drop_triggers(connection)
+    summaries.drop_triggers(connection, tag_names=False)
     op.drop_table("artist_tag_counts")
     op.drop_table("artist_stats")
