@@ -16,7 +16,8 @@ and each backend:
    rotate through thousands of distinct ids/parameters, so neither the response cache nor the
    service caches answer them ("uncached"); stats and the chart are one URL each, computed
    once per data version by design ("cache-warm"), and their first, cold request is timed
-   separately.
+   separately. Beside the API's CPU per request, on a PostgreSQL of this host, the
+   database server's (its processes share the cores with the API).
 4. **graph summary** (once per scale) — ``benchmarks/graph.py``'s cold child: a fresh
    interpreter reads ``user_friends.dat``, builds the graph and runs ``graph.summary``.
 
