@@ -68,8 +68,12 @@ def _replace(*, tag_names: bool) -> None:
     _tally(tag_names=tag_names)
     summaries.rebuild(connection, tag_names=tag_names)
     summaries.create_triggers(connection, tag_names=tag_names)
-    if connection.dialect.name == "postgresql" and not tag_names:
-        op.execute("DROP FUNCTION IF EXISTS soundstream_tag_names()")
+    if connection.dialect.name == "postgresql":
+        if not tag_names:
+            op.execute("DROP FUNCTION IF EXISTS soundstream_tag_names()")
+        # The planner's statistics of the refilled tables now, not when autovacuum gets to
+        # them (ANALYZE runs inside the migration's transaction; VACUUM could not).
+        op.execute("ANALYZE artist_tag_counts, artist_stats")
 
 
 def upgrade() -> None:
