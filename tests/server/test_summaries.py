@@ -44,6 +44,23 @@ def tag_count(engine: Engine, artist_id: int, tag_id: int) -> int | None:
 
 
 CLEAN = {"artist_stats": 0, "artist_tag_counts": 0}
+INSERT_ASSIGNMENTS = (
+    'INSERT INTO user_taggedartists ("userID", "artistID", "tagID", "timestamp") VALUES'
+)
+
+
+def seed(engine: Engine, *, artists: str, tags: str, assignments: str, listens: str = "") -> None:
+    """Users 1 and 2, then the given rows (SQL ``VALUES`` lists), written before a migration
+    that must carry them into its tallies."""
+    with engine.begin() as conn:
+        conn.execute(text('INSERT INTO users ("userID") VALUES (1), (2)'))
+        conn.execute(text(f"INSERT INTO artists (id, name) VALUES {artists}"))
+        conn.execute(text(f'INSERT INTO tags ("tagID", "tagValue") VALUES {tags}'))
+        if listens:
+            conn.execute(
+                text(f'INSERT INTO user_artists ("userID", "artistID", weight) VALUES {listens}')
+            )
+        conn.execute(text(f"{INSERT_ASSIGNMENTS} {assignments}"))
 
 
 def test_ingest_fills_the_summaries(engine: Engine) -> None:
@@ -182,22 +199,13 @@ def test_the_migration_backfills_an_existing_database(
     upgrade(url, "0001")
     engine = create_db_engine(url)
     try:
-        with engine.begin() as conn:
-            conn.execute(text('INSERT INTO users ("userID") VALUES (1), (2)'))
-            conn.execute(text("INSERT INTO artists (id, name) VALUES (10, 'a'), (11, 'b')"))
-            conn.execute(text('INSERT INTO tags ("tagID", "tagValue") VALUES (5, \'x\')'))
-            conn.execute(
-                text(
-                    'INSERT INTO user_artists ("userID", "artistID", weight) '
-                    "VALUES (1, 10, 4), (2, 10, 6), (2, 11, 1)"
-                )
-            )
-            conn.execute(
-                text(
-                    'INSERT INTO user_taggedartists ("userID", "artistID", "tagID", "timestamp") '
-                    "VALUES (1, 10, 5, 1), (2, 10, 5, 2)"
-                )
-            )
+        seed(
+            engine,
+            artists="(10, 'a'), (11, 'b')",
+            tags="(5, 'x')",
+            listens="(1, 10, 4), (2, 10, 6), (2, 11, 1)",
+            assignments="(1, 10, 5, 1), (2, 10, 5, 2)",
+        )
         upgrade(url)
         assert stats(engine, 10) == (10, 2)
         assert stats(engine, 11) == (1, 1)
@@ -219,18 +227,12 @@ def test_the_tag_name_migration_refills_the_tally_and_goes_back(
     upgrade(url, "0005")
     engine = create_db_engine(url)
     try:
-        with engine.begin() as conn:
-            conn.execute(text('INSERT INTO users ("userID") VALUES (1), (2)'))
-            conn.execute(text("INSERT INTO artists (id, name) VALUES (10, 'a')"))
-            conn.execute(
-                text("INSERT INTO tags (\"tagID\", \"tagValue\") VALUES (5, 'x'), (6, 'y')")
-            )
-            conn.execute(
-                text(
-                    'INSERT INTO user_taggedartists ("userID", "artistID", "tagID", "timestamp") '
-                    "VALUES (1, 10, 5, 1), (2, 10, 5, 2), (2, 10, 6, 3)"
-                )
-            )
+        seed(
+            engine,
+            artists="(10, 'a')",
+            tags="(5, 'x'), (6, 'y')",
+            assignments="(1, 10, 5, 1), (2, 10, 5, 2), (2, 10, 6, 3)",
+        )
         upgrade(url, "0006")
         with engine.begin() as conn:
             rows = conn.execute(
@@ -240,12 +242,7 @@ def test_the_tag_name_migration_refills_the_tally_and_goes_back(
                 )
             ).all()
             assert [tuple(r) for r in rows] == [(5, 2, "x"), (6, 1, "y")]
-            conn.execute(
-                text(
-                    'INSERT INTO user_taggedartists ("userID", "artistID", "tagID", "timestamp") '
-                    "VALUES (1, 10, 6, 4)"
-                )
-            )
+            conn.execute(text(f"{INSERT_ASSIGNMENTS} (1, 10, 6, 4)"))
             conn.execute(text('UPDATE tags SET "tagValue" = \'z\' WHERE "tagID" = 5'))
         assert drift(engine) == CLEAN
         downgrade(url, "0005")
