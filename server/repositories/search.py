@@ -552,17 +552,17 @@ def _search(
     has_tags = bool(f.tag_groups)
     matched = _matched_cte(f) if has_tags else None
     candidates = _candidates_for(f, matched)
-    total: Any = None
+    candidates_total: Any = None
     if candidates is not None and _relevance_decides_the_page(f, sort):
         if with_total:
             # Every candidate matches (no other criterion): their number is the total,
             # counted from the candidates the statement computes anyway (a CTE read twice
             # is computed once), not by a second statement that joins the tags again.
-            total = select(func.count()).select_from(candidates).scalar_subquery()
+            candidates_total = select(func.count()).select_from(candidates).scalar_subquery()
         candidates = _page_candidates(candidates, limit + offset)
     inner = _filtered_stats(session, f, candidates, with_name_key=sort is SearchSort.NAME)
     ranked: Any = select(inner)
-    if with_total and total is None:
+    if with_total and candidates_total is None:
         ranked = ranked.add_columns(func.count().over().label("total"))
     page = (
         ranked.order_by(*_order(sort, inner.c, has_tags=has_tags))
@@ -603,19 +603,20 @@ def _search(
         stmt = stmt.add_columns(tag_id, Tag.value, n)
         tail = [n.desc(), tag_id.asc()]
     if with_total:
-        stmt = stmt.add_columns(page.c.total if total is None else total)  # the last column
+        total_column = page.c.total if candidates_total is None else candidates_total
+        stmt = stmt.add_columns(total_column)  # the last column
     stmt = stmt.order_by(*_order(sort, page.c, has_tags=has_tags), *tail)
 
     rows: list[ArtistSearchRow] = []
-    counted: int | None = None
+    total: int | None = None
     for row in session.execute(stmt):
         if not rows or rows[-1].id != row[0]:
             rows.append(ArtistSearchRow.of(row))
         if has_tags and row[6] is not None:
             rows[-1].matched.append((int(row[6]), str(row[7]), int(row[8])))
         if with_total:
-            counted = int(row[-1])
-    return rows, counted
+            total = int(row[-1])
+    return rows, total
 
 
 def count_artists(session: Session, f: ArtistFilter) -> int:
