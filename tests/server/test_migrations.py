@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,11 +13,14 @@ from sqlalchemy import Engine, inspect, text
 from server.db import name_trigrams
 from server.db.engine import create_db_engine
 from server.db.migrate import head_revision, upgrade
-from server.db.models import Base
+from server.db.models import Base, compared_on
 from server.db.schema import HEAD_REVISION, current_revision, ensure_schema
 
-# What autogenerate compares (as in migrations/env.py): the models' tables.
-COMPARED = {"include_name": name_trigrams.include_name}
+
+def compared(backend: str) -> dict[str, Any]:
+    """What autogenerate compares (as in migrations/env.py): the models' tables, with the
+    indexes each backend gets."""
+    return {"include_name": name_trigrams.include_name, "include_object": compared_on(backend)}
 
 
 # SQLite's name index (migration 0005, or create_all): the FTS5 table and its triggers.
@@ -64,7 +68,8 @@ def test_migrations_produce_the_models_schema(
     engine = create_db_engine(url)
     try:
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts=COMPARED), Base.metadata)
+            context = MigrationContext.configure(conn, opts=compared(backend))
+            diff = compare_metadata(context, Base.metadata)
         assert diff == []
         assert current_revision(engine) == HEAD_REVISION
         assert name_index(engine) == NAME_INDEX.get(backend, [])
@@ -82,7 +87,7 @@ def test_create_all_path_matches_migrations(
         assert ensure_schema(engine) == "created"
         assert ensure_schema(engine) == "ok"
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts=COMPARED)
+            context = MigrationContext.configure(conn, opts=compared(backend))
             assert compare_metadata(context, Base.metadata) == []
         assert name_index(engine) == NAME_INDEX.get(backend, [])
         indexes = {ix["name"] for ix in inspect(engine).get_indexes("user_taggedartists")}

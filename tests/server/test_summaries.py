@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 from server.db import summaries
 from server.db.engine import create_db_engine
@@ -18,9 +18,9 @@ from tests.conftest import SMALL_DATA
 from tests.server.conftest import API
 
 
-def drift(engine: Engine) -> dict[str, int]:
+def drift(engine: Engine, revision: int = summaries.CURRENT) -> dict[str, int]:
     with engine.connect() as conn:
-        return summaries.drift(conn)
+        return summaries.drift(conn, revision=revision)
 
 
 def stats(engine: Engine, artist_id: int) -> tuple[int, int] | None:
@@ -43,7 +43,8 @@ def tag_count(engine: Engine, artist_id: int, tag_id: int) -> int | None:
     return None if value is None else int(value)
 
 
-CLEAN = {"artist_stats": 0, "artist_tag_counts": 0}
+TALLIES_CLEAN = {"artist_stats": 0, "artist_tag_counts": 0}
+CLEAN = {**TALLIES_CLEAN, "artist_search": 0}
 INSERT_ASSIGNMENTS = (
     'INSERT INTO user_taggedartists ("userID", "artistID", "tagID", "timestamp") VALUES'
 )
@@ -142,6 +143,53 @@ def test_plain_sql_is_followed(engine: Engine) -> None:
     assert drift(engine) == CLEAN
 
 
+def search_row(engine: Engine, artist_id: int) -> tuple[str, int, int] | None:
+    with engine.connect() as conn:
+        row = conn.execute(
+            text('SELECT name, plays, listeners FROM artist_search WHERE "artistID" = :a'),
+            {"a": artist_id},
+        ).one_or_none()
+    return None if row is None else (str(row[0]), int(row[1]), int(row[2]))
+
+
+def found_by_name(client: TestClient, piece: str) -> list[tuple[str, int, int]]:
+    items = client.get(f"{API}/artists/search", params={"q": piece}).json()["items"]
+    return [(i["name"], i["plays"], i["listeners"]) for i in items]
+
+
+def test_search_rows_follow_artists_and_their_listens(
+    client: TestClient, engine: Engine, auth: dict[str, str]
+) -> None:
+    """Every artist has its row, from creation (unlistened: 0 and 0) through listens,
+    renames (API and plain SQL, an id change included) to deletion; the name search reads
+    the figures from it."""
+    created = client.post(f"{API}/artists", json={"name": "Quux Quartet"}, headers=auth).json()
+    artist_id = int(created["id"])
+    assert search_row(engine, artist_id) == ("Quux Quartet", 0, 0)
+    assert found_by_name(client, "quux q") == [("Quux Quartet", 0, 0)]
+    client.put(f"{API}/users/2/artists/{artist_id}", json={"weight": 30}, headers=auth)
+    client.put(f"{API}/users/3/artists/{artist_id}", json={"weight": 12}, headers=auth)
+    assert search_row(engine, artist_id) == ("Quux Quartet", 42, 2)
+    response = client.patch(f"{API}/artists/{artist_id}", json={"name": "Quux Trio"}, headers=auth)
+    assert response.status_code == 200
+    assert found_by_name(client, "quux") == [("Quux Trio", 42, 2)]
+    assert found_by_name(client, "quartet") == []
+    client.delete(f"{API}/users/3/artists/{artist_id}", headers=auth)
+    assert search_row(engine, artist_id) == ("Quux Trio", 30, 1)
+    client.delete(f"{API}/users/2/artists/{artist_id}", headers=auth)
+    assert search_row(engine, artist_id) == ("Quux Trio", 0, 0)
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE artists SET name = 'Quux Duo', id = 99001 WHERE id = :a"), {"a": artist_id}
+        )
+    assert search_row(engine, artist_id) is None
+    assert search_row(engine, 99001) == ("Quux Duo", 0, 0)
+    assert drift(engine) == CLEAN
+    assert client.delete(f"{API}/artists/99001", headers=auth).status_code == 204
+    assert search_row(engine, 99001) is None
+    assert drift(engine) == CLEAN
+
+
 def artist_tag_names(client: TestClient, artist_id: int) -> list[str]:
     return [t["name"] for t in client.get(f"{API}/artists/{artist_id}/tags").json()["items"]]
 
@@ -188,6 +236,14 @@ def test_postgres_truncate_empties_the_summaries(
         with engine.connect() as conn:
             left = conn.execute(text("SELECT COUNT(*) FROM artist_tag_counts")).scalar_one()
         assert left == 0
+        with engine.connect() as conn:
+            figures = conn.execute(text("SELECT MAX(plays), COUNT(*) FROM artist_search")).one()
+        assert (figures[0], figures[1] > 0) == (0, True)  # every artist, none listened to
+        with engine.begin() as conn:
+            conn.execute(text("TRUNCATE artists CASCADE"))
+        assert drift(engine) == CLEAN
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT COUNT(*) FROM artist_search")).scalar_one() == 0
     finally:
         engine.dispose()
 
@@ -244,7 +300,7 @@ def test_the_tag_name_migration_refills_the_tally_and_goes_back(
             assert [tuple(r) for r in rows] == [(5, 2, "x"), (6, 1, "y")]
             conn.execute(text(f"{INSERT_ASSIGNMENTS} (1, 10, 6, 4)"))
             conn.execute(text('UPDATE tags SET "tagValue" = \'z\' WHERE "tagID" = 5'))
-        assert drift(engine) == CLEAN
+        assert drift(engine, summaries.NAMED_TALLY) == TALLIES_CLEAN
         downgrade(url, "0005")
         assert tag_count(engine, 10, 5) == 2
         assert tag_count(engine, 10, 6) == 2
@@ -252,6 +308,51 @@ def test_the_tag_name_migration_refills_the_tally_and_goes_back(
             conn.execute(text('DELETE FROM user_taggedartists WHERE "tagID" = 6'))
         assert tag_count(engine, 10, 6) is None
         upgrade(url)
+        assert drift(engine) == CLEAN
+    finally:
+        engine.dispose()
+
+
+def test_the_search_rows_migration_fills_them_and_goes_back(
+    backend: str, new_database_url: Callable[[str, str], str]
+) -> None:
+    """0007 gives every artist already there its row (the unlistened one too) and triggers
+    that follow writes; its downgrade drops them and gives the name indexes back to
+    ``artists``; the upgrade after it is clean."""
+    url = new_database_url(backend, "summary_search_rows")
+    upgrade(url, "0006")
+    engine = create_db_engine(url)
+    try:
+        seed(
+            engine,
+            artists="(10, 'Alpha Beat'), (11, 'Beta Band'), (12, 'Gamma')",
+            tags="(5, 'x')",
+            listens="(1, 10, 4), (2, 10, 6), (2, 11, 1)",
+            assignments="(1, 10, 5, 1)",
+        )
+        upgrade(url, "0007")
+        assert search_row(engine, 10) == ("Alpha Beat", 10, 2)
+        assert search_row(engine, 12) == ("Gamma", 0, 0)
+        with engine.begin() as conn:
+            conn.execute(
+                text('INSERT INTO user_artists ("userID", "artistID", weight) VALUES (1, 12, 5)')
+            )
+        assert search_row(engine, 12) == ("Gamma", 5, 1)
+        assert drift(engine) == CLEAN
+        downgrade(url, "0006")
+        with engine.begin() as conn:  # no trigger left behind names the dropped table
+            conn.execute(
+                text('INSERT INTO user_artists ("userID", "artistID", weight) VALUES (1, 11, 2)')
+            )
+            conn.execute(text("UPDATE artists SET name = 'Gamma Ray' WHERE id = 12"))
+        indexes = {ix["name"] for ix in inspect(engine).get_indexes("artists")}
+        assert "ix_artists_name_search" in indexes
+        if backend == "postgresql":
+            assert "ix_artists_name_spaceless" in indexes
+        assert drift(engine, summaries.NAMED_TALLY) == TALLIES_CLEAN
+        upgrade(url)
+        assert search_row(engine, 11) == ("Beta Band", 3, 2)
+        assert search_row(engine, 12) == ("Gamma Ray", 5, 1)
         assert drift(engine) == CLEAN
     finally:
         engine.dispose()

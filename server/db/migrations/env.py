@@ -7,7 +7,7 @@ from sqlalchemy import Connection
 
 from server.db import name_trigrams
 from server.db.engine import create_db_engine
-from server.db.models import Base
+from server.db.models import Base, compared_on
 
 config = context.config
 target_metadata = Base.metadata
@@ -20,6 +20,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         include_name=name_trigrams.include_name,
+        include_object=compared_on(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -52,12 +52,12 @@ def upgrade() -> None:
         )
     connection = op.get_bind()
     # This revision's tally has no tag name (0006 adds it).
-    summaries.rebuild(connection, tag_names=False)
-    summaries.create_triggers(connection, tag_names=False)
+    summaries.rebuild(connection, revision=summaries.UNNAMED_TALLY)
+    summaries.create_triggers(connection, revision=summaries.UNNAMED_TALLY)
 
 
 def downgrade() -> None:
     connection = op.get_bind()
-    summaries.drop_triggers(connection, tag_names=False)
+    summaries.drop_triggers(connection, revision=summaries.UNNAMED_TALLY)
     op.drop_table("artist_tag_counts")
     op.drop_table("artist_stats")

@@ -63,11 +63,12 @@ def _tally(*, tag_names: bool) -> None:
 
 def _replace(*, tag_names: bool) -> None:
     connection = op.get_bind()
-    summaries.drop_triggers(connection, tag_names=not tag_names)
+    before, after = (summaries.UNNAMED_TALLY, summaries.NAMED_TALLY)[:: 1 if tag_names else -1]
+    summaries.drop_triggers(connection, revision=before)
     op.drop_table("artist_tag_counts")
     _tally(tag_names=tag_names)
-    summaries.rebuild(connection, tag_names=tag_names)
-    summaries.create_triggers(connection, tag_names=tag_names)
+    summaries.rebuild(connection, revision=after)
+    summaries.create_triggers(connection, revision=after)
     if connection.dialect.name == "postgresql":
         if not tag_names:
             op.execute("DROP FUNCTION IF EXISTS soundstream_tag_names()")
