@@ -63,7 +63,8 @@ def _tally(*, tag_names: bool) -> None:
 
 def _replace(*, tag_names: bool) -> None:
     connection = op.get_bind()
-    before, after = (summaries.UNNAMED_TALLY, summaries.NAMED_TALLY)[:: 1 if tag_names else -1]
+    named, unnamed = summaries.NAMED_TALLY, summaries.UNNAMED_TALLY
+    before, after = (unnamed, named) if tag_names else (named, unnamed)
     summaries.drop_triggers(connection, revision=before)
     op.drop_table("artist_tag_counts")
     _tally(tag_names=tag_names)
