@@ -4,8 +4,8 @@ Why: the questions users ask most — an artist's plays and listeners, an artist
 the artists carrying two tags — were aggregates over the raw link tables at request time, so
 their cost grew with the popularity of what was asked. At 100x the real data a head artist
 has thousands of tag assignments and a head tag hundreds of thousands (docs/scaling.md:
-search p95 324 ms, the nested GraphQL walk 582 ms on PostgreSQL). Two small tables hold those
-tallies instead, each with an index ordered the way they are read:
+search p95 324 ms, the nested GraphQL walk 582 ms on PostgreSQL). Small derived tables hold
+those tallies instead, each with the indexes its readers need:
 
 - ``artist_stats`` — ``plays`` (sum of weights) and ``listeners`` per artist with at least
   one listen;
@@ -21,11 +21,12 @@ tallies instead, each with an index ordered the way they are read:
 
 Triggers keep them exact on every write, whatever path it takes: the REST and GraphQL
 services, a foreign-key cascade (deleting a user, an artist or a tag), or plain SQL someone
-runs by hand. A row exists only while its count is positive, so a tally table equals
-``GROUP BY`` over its source at every commit (tests/server/test_summaries.py checks it after
-each kind of write on both backends). The bulk load drops the triggers, loads, rebuilds both
-tables with one ``INSERT ... SELECT`` each and puts the triggers back, inside
-its one transaction: row triggers over 28 M loaded rows would multiply its cost.
+runs by hand. A tally row exists only while its count is positive, so a tally table equals
+``GROUP BY`` over its source at every commit, and ``artist_search`` has one row per artist
+(tests/server/test_summaries.py checks both after each kind of write on both backends). The
+bulk load drops the triggers, loads, rebuilds the tables with one ``INSERT ... SELECT`` each
+and puts the triggers back, inside its one transaction: row triggers over 28 M loaded rows
+would multiply its cost.
 
 The year filter of the artist search (``tagged_from``/``tagged_to``) still reads the raw
 assignments: the tallies carry no time.
