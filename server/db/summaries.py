@@ -199,12 +199,20 @@ def _sqlite_triggers(revision: int) -> list[Trigger]:
 
 # --- PostgreSQL: one row trigger function per source table, and TRUNCATE follows through -----
 
+
+def _trigger_function(name: str, body: str) -> str:
+    """``CREATE OR REPLACE`` of the PL/pgSQL trigger function ``name`` running ``body``
+    (statements, each ending in ``;``) and returning NULL (an AFTER trigger's result)."""
+    return (
+        f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger\nLANGUAGE plpgsql AS $$\n"
+        f"BEGIN\n{body}\n  RETURN NULL;\nEND $$"
+    )
+
+
 _PG_FUNCTIONS: dict[str, str] = {
-    "soundstream_artist_stats": """
-CREATE OR REPLACE FUNCTION soundstream_artist_stats() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    "soundstream_artist_stats": _trigger_function(
+        "soundstream_artist_stats",
+        """  IF TG_OP IN ('DELETE', 'UPDATE') THEN
     UPDATE artist_stats SET plays = plays - OLD.weight, listeners = listeners - 1
       WHERE "artistID" = OLD."artistID";
     DELETE FROM artist_stats WHERE "artistID" = OLD."artistID" AND listeners <= 0;
@@ -213,26 +221,19 @@ BEGIN
     INSERT INTO artist_stats ("artistID", plays, listeners) VALUES (NEW."artistID", NEW.weight, 1)
       ON CONFLICT ("artistID") DO UPDATE
       SET plays = artist_stats.plays + EXCLUDED.plays, listeners = artist_stats.listeners + 1;
-  END IF;
-  RETURN NULL;
-END $$""",
-    "soundstream_truncate_summary": """
-CREATE OR REPLACE FUNCTION soundstream_truncate_summary() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE 'TRUNCATE ' || quote_ident(TG_ARGV[0]);
-  RETURN NULL;
-END $$""",
+  END IF;""",
+    ),
+    "soundstream_truncate_summary": _trigger_function(
+        "soundstream_truncate_summary", "  EXECUTE 'TRUNCATE ' || quote_ident(TG_ARGV[0]);"
+    ),
 }
 
 
 def _pg_tag_counts_function(tag_names: bool) -> str:
     columns, value = (', "tagValue"', f", {_TAG_NAME}") if tag_names else ("", "")
-    return f"""
-CREATE OR REPLACE FUNCTION soundstream_artist_tag_counts() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    return _trigger_function(
+        "soundstream_artist_tag_counts",
+        f"""  IF TG_OP IN ('DELETE', 'UPDATE') THEN
     UPDATE artist_tag_counts SET assignments = assignments - 1
       WHERE "artistID" = OLD."artistID" AND "tagID" = OLD."tagID";
     DELETE FROM artist_tag_counts
@@ -243,55 +244,38 @@ BEGIN
       VALUES (NEW."artistID", NEW."tagID", 1{value})
       ON CONFLICT ("artistID", "tagID") DO UPDATE
       SET assignments = artist_tag_counts.assignments + 1;
-  END IF;
-  RETURN NULL;
-END $$"""
+  END IF;""",
+    )
 
 
-_PG_RENAME_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION soundstream_tag_names() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  {_RENAME_TAG};
-  RETURN NULL;
-END $$"""
-
+_PG_RENAME_FUNCTION = _trigger_function("soundstream_tag_names", f"  {_RENAME_TAG};")
 
 _PG_SEARCH_FUNCTIONS = (
-    f"""
-CREATE OR REPLACE FUNCTION soundstream_artist_search_names() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
+    _trigger_function(
+        "soundstream_artist_search_names",
+        f"""  IF TG_OP = 'DELETE' THEN
     {_REMOVE_SEARCH_ROW};
   ELSIF TG_OP = 'UPDATE' THEN
     {_MOVE_SEARCH_ROW};
   ELSE
     {_ADD_SEARCH_ROW};
-  END IF;
-  RETURN NULL;
-END $$""",
-    f"""
-CREATE OR REPLACE FUNCTION soundstream_artist_search_figures() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'DELETE' THEN
+  END IF;""",
+    ),
+    _trigger_function(
+        "soundstream_artist_search_figures",
+        f"""  IF TG_OP = 'DELETE' THEN
     {_ZERO_SEARCH_FIGURES};
   ELSE
     IF TG_OP = 'UPDATE' THEN
       {_ZERO_MOVED_FIGURES};
     END IF;
     {_SET_SEARCH_FIGURES};
-  END IF;
-  RETURN NULL;
-END $$""",
-    """
-CREATE OR REPLACE FUNCTION soundstream_artist_search_unlistened() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  UPDATE artist_search SET plays = 0, listeners = 0 WHERE plays <> 0 OR listeners <> 0;
-  RETURN NULL;
-END $$""",
+  END IF;""",
+    ),
+    _trigger_function(
+        "soundstream_artist_search_unlistened",
+        "  UPDATE artist_search SET plays = 0, listeners = 0 WHERE plays <> 0 OR listeners <> 0;",
+    ),
 )
 
 
