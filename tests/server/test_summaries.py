@@ -4,7 +4,8 @@ after the migration that introduces them — on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
@@ -62,6 +63,21 @@ def seed(engine: Engine, *, artists: str, tags: str, assignments: str, listens: 
                 text(f'INSERT INTO user_artists ("userID", "artistID", weight) VALUES {listens}')
             )
         conn.execute(text(f"{INSERT_ASSIGNMENTS} {assignments}"))
+
+
+@contextmanager
+def seeded_at(
+    revision: str, url: str, *, artists: str, tags: str, assignments: str, listens: str = ""
+) -> Iterator[Engine]:
+    """The new database ``url`` migrated to ``revision`` and holding the given rows (`seed`),
+    for a migration after it to carry into its tallies."""
+    upgrade(url, revision)
+    engine = create_db_engine(url)
+    try:
+        seed(engine, artists=artists, tags=tags, assignments=assignments, listens=listens)
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def test_ingest_fills_the_summaries(engine: Engine) -> None:
@@ -252,16 +268,14 @@ def test_the_migration_backfills_an_existing_database(
     backend: str, new_database_url: Callable[[str, str], str]
 ) -> None:
     url = new_database_url(backend, "summary_migrate")
-    upgrade(url, "0001")
-    engine = create_db_engine(url)
-    try:
-        seed(
-            engine,
-            artists="(10, 'a'), (11, 'b')",
-            tags="(5, 'x')",
-            listens="(1, 10, 4), (2, 10, 6), (2, 11, 1)",
-            assignments="(1, 10, 5, 1), (2, 10, 5, 2)",
-        )
+    with seeded_at(
+        "0001",
+        url,
+        artists="(10, 'a'), (11, 'b')",
+        tags="(5, 'x')",
+        listens="(1, 10, 4), (2, 10, 6), (2, 11, 1)",
+        assignments="(1, 10, 5, 1), (2, 10, 5, 2)",
+    ) as engine:
         upgrade(url)
         assert stats(engine, 10) == (10, 2)
         assert stats(engine, 11) == (1, 1)
@@ -270,8 +284,6 @@ def test_the_migration_backfills_an_existing_database(
             conn.execute(text('DELETE FROM user_artists WHERE "artistID" = 11'))
         assert stats(engine, 11) is None
         assert drift(engine) == CLEAN
-    finally:
-        engine.dispose()
 
 
 def test_the_tag_name_migration_refills_the_tally_and_goes_back(
@@ -280,15 +292,13 @@ def test_the_tag_name_migration_refills_the_tally_and_goes_back(
     """0006 makes the tally again with the tags' names from the rows already there, with
     triggers that copy and follow names; its downgrade gives 0005's tally back, counting."""
     url = new_database_url(backend, "summary_tag_names")
-    upgrade(url, "0005")
-    engine = create_db_engine(url)
-    try:
-        seed(
-            engine,
-            artists="(10, 'a')",
-            tags="(5, 'x'), (6, 'y')",
-            assignments="(1, 10, 5, 1), (2, 10, 5, 2), (2, 10, 6, 3)",
-        )
+    with seeded_at(
+        "0005",
+        url,
+        artists="(10, 'a')",
+        tags="(5, 'x'), (6, 'y')",
+        assignments="(1, 10, 5, 1), (2, 10, 5, 2), (2, 10, 6, 3)",
+    ) as engine:
         upgrade(url, "0006")
         with engine.begin() as conn:
             rows = conn.execute(
@@ -309,8 +319,6 @@ def test_the_tag_name_migration_refills_the_tally_and_goes_back(
         assert tag_count(engine, 10, 6) is None
         upgrade(url)
         assert drift(engine) == CLEAN
-    finally:
-        engine.dispose()
 
 
 def test_the_search_rows_migration_fills_them_and_goes_back(
@@ -320,16 +328,14 @@ def test_the_search_rows_migration_fills_them_and_goes_back(
     that follow writes; its downgrade drops them and gives the name indexes back to
     ``artists``; the upgrade after it is clean."""
     url = new_database_url(backend, "summary_search_rows")
-    upgrade(url, "0006")
-    engine = create_db_engine(url)
-    try:
-        seed(
-            engine,
-            artists="(10, 'Alpha Beat'), (11, 'Beta Band'), (12, 'Gamma')",
-            tags="(5, 'x')",
-            listens="(1, 10, 4), (2, 10, 6), (2, 11, 1)",
-            assignments="(1, 10, 5, 1)",
-        )
+    with seeded_at(
+        "0006",
+        url,
+        artists="(10, 'Alpha Beat'), (11, 'Beta Band'), (12, 'Gamma')",
+        tags="(5, 'x')",
+        listens="(1, 10, 4), (2, 10, 6), (2, 11, 1)",
+        assignments="(1, 10, 5, 1)",
+    ) as engine:
         upgrade(url, "0007")
         assert search_row(engine, 10) == ("Alpha Beat", 10, 2)
         assert search_row(engine, 12) == ("Gamma", 0, 0)
@@ -354,8 +360,6 @@ def test_the_search_rows_migration_fills_them_and_goes_back(
         assert search_row(engine, 11) == ("Beta Band", 3, 2)
         assert search_row(engine, 12) == ("Gamma Ray", 5, 1)
         assert drift(engine) == CLEAN
-    finally:
-        engine.dispose()
 
 
 def test_reingest_rebuilds_and_keeps_triggers(small_db_url: str) -> None:
