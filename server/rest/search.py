@@ -14,7 +14,13 @@ from server.rest.analytics import CacheDep, comma_separated, documented
 from server.rest.deps import SessionDep
 from server.rest.etag import ETagDep
 from server.rest.pagination import PageDep, paginated
-from server.schemas.search import ArtistSearchCriteria, ArtistSearchPage, SearchSort, TagMatch
+from server.schemas.search import (
+    MAX_NAME_PIECE,
+    ArtistSearchCriteria,
+    ArtistSearchPage,
+    SearchSort,
+    TagMatch,
+)
 from server.services import search as search_service
 
 router = APIRouter(tags=["search"])
@@ -61,7 +67,7 @@ def search_artists(
         str | None,
         Query(
             min_length=1,
-            max_length=200,
+            max_length=MAX_NAME_PIECE,
             pattern=NO_NUL,
             description="Case-insensitive substring of the name; % _ \\ are literal.",
         ),

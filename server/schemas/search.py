@@ -35,6 +35,11 @@ class SearchSort(StrEnum):
     RELEVANCE = "relevance"
 
 
+MAX_NAME_PIECE = 200
+"""Longest name piece a search takes (REST and GraphQL alike): no artist name is longer in
+practice, and a longer piece only makes the name index work for nothing."""
+
+
 class ArtistSearchCriteria(BaseModel):
     """What the search filters on; every field is optional and the filters combine with AND.
 
@@ -48,7 +53,7 @@ class ArtistSearchCriteria(BaseModel):
     tags: tuple[str, ...] = ()
     match: TagMatch = TagMatch.ALL
     exclude_tags: tuple[str, ...] = ()
-    q: str | None = None
+    q: str | None = Field(default=None, min_length=1, max_length=MAX_NAME_PIECE)
     min_listeners: int | None = None
     max_listeners: int | None = None
     min_plays: int | None = None

@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 
 from server.graphql.loaders import SharedLoader
 from server.graphql.schema import build_schema
+from server.schemas.search import MAX_NAME_PIECE
 from tests.conftest import ROOT, count_statements, make_settings
 
 NESTED = """
@@ -146,6 +147,21 @@ def test_first_out_of_range_is_a_validation_error(client: TestClient) -> None:
         assert error_codes(body) == ["BAD_USER_INPUT"]
     body = gql(client, '{ artists(first: 2, after: "not-a-cursor") { totalCount } }')
     assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize("piece", ["", "x" * (MAX_NAME_PIECE + 1), "a\x00b"])
+def test_a_name_piece_rest_refuses_is_refused_by_graphql_too(
+    client: TestClient, piece: str
+) -> None:
+    """One bound for both APIs (the shared criteria): REST answers 422, GraphQL a
+    BAD_USER_INPUT error, never a search over a piece REST would not take."""
+    query = "query($q: String) { searchArtists(first: 3, query: $q) { totalCount } }"
+    assert error_codes(gql(client, query, {"q": piece})) == ["BAD_USER_INPUT"]
+    response = client.get("/api/v1/artists/search", params={"q": piece})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    fits = gql(client, query, {"q": "x" * MAX_NAME_PIECE})
+    assert fits["data"]["searchArtists"]["totalCount"] == 0
 
 
 def test_search_matches_rest_semantics(client: TestClient) -> None:
