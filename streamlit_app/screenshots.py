@@ -160,6 +160,10 @@ def choose_user(page: Page, key: str, user_id: int) -> None:
     def enter() -> None:
         box.click()
         box.fill(str(user_id))
+        # Enter picks the highlighted option: wait until the list offers the typed id (a
+        # listed user, or the new option a typed id makes), or a slow browser sees Enter
+        # on a list that has not caught up with the typing and nothing is chosen.
+        page.get_by_role("option").filter(has_text=str(user_id)).first.wait_for()
         page.keyboard.press("Enter")
 
     rerun_after(page, enter)
