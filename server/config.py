@@ -110,6 +110,11 @@ class Settings(BaseSettings):
         default=True, description="One line per request: route, status, duration, request id."
     )
     metrics_enabled: bool = Field(default=True, description="Serve Prometheus metrics at /metrics.")
+    tune_allocator: bool = Field(
+        default=True,
+        description="Keep freed large arrays in the heap for the next request (glibc mallopt: "
+        "no page faults per recommendation; see server/runtime.py).",
+    )
     prometheus_multiproc_dir: Path | None = Field(
         default=None,
         description="Shared metrics directory when serving with several workers "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,6 +20,7 @@ from server.recommend.lifecycle import load_recommender
 from server.rest import build_api_router
 from server.rest.middleware import ResponseCacheMiddleware
 from server.rest.ratelimit import install_rate_limiter
+from server.runtime import tune_process
 from server.services.cache import build_cache
 
 API_PREFIX = "/api/v1"
@@ -46,14 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         _app.state.recommender = load_recommender(settings)  # this data version's model file
-        # Everything alive after start-up (modules, schema, settings: ~200k objects) lives as
-        # long as the process; freezing it keeps full collections from rescanning it, which
-        # showed up as 150-700 ms pauses on unlucky requests.
-        gc.collect()
-        gc.freeze()
-        # Requests allocate many short-lived objects and few cycles: collect the youngest
-        # generation less often and the oldest far less often (full passes cost ~20 ms).
-        gc.set_threshold(10_000, 20, 50)
+        tune_process(allocator=settings.tune_allocator)
         yield
         database.dispose()
         _app.state.cache.close()
