@@ -2,16 +2,20 @@
 collector's and the C allocator's.
 
 Why the allocator. A recommendation at 100× the real data allocates a few arrays as wide as
-the catalogue (327,020 artists: 1.3–2.6 MB each) and frees them before the next request.
+the catalogue (327,020 artists: 1.3–3.5 MB each) and frees them before the next request.
 glibc serves a block that large with ``mmap`` at first; once one is freed it raises its
 ``mmap`` threshold to that size, but also trims the heap whenever more than twice that is
 free at its top — so every request gave its pages back to the kernel and faulted them in
 again: ~2,000 page faults and 3.7 ms of kernel time per request (in-process, 300 users of
-the 100× data: 18.6 ms → 14.2 ms a request with fixed thresholds, 0 faults). In a threaded
-server the faults also serialise on the process's memory map lock. With the thresholds
-fixed, freed blocks up to 32 MiB stay in the heap for the next request, and a heap keeps
-up to 128 MiB of free space before trimming — about what the model's requests touch at
-once, a small fraction of the model (~600 MB at 100×) the process holds anyway.
+the 100× data: 18.6 ms → 14.2 ms a request with fixed thresholds, 0 faults; a server
+answering only recommendations: 36 → 29 ms of CPU a request). With the thresholds fixed,
+freed blocks up to 32 MiB stay in the heap for the next request, and a heap keeps up to
+128 MiB of free space before trimming (measured: +109 MB resident after ten seconds of
+eight connections, +63 MB without). A server that has already freed larger blocks gets
+near this by itself, as glibc raises both thresholds as it goes (untuned: 1,031 faults per
+recommendation fresh, 46 after the other endpoints' traffic; why the benchmark's A/B showed
+no difference, docs/scaling.md run 12): this makes a worker's start like its warmed state,
+from its first request on, rather than faster than it.
 """
 
 from __future__ import annotations
