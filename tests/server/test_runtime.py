@@ -73,6 +73,7 @@ def test_an_operators_malloc_settings_are_left_alone() -> None:
 def test_the_app_tunes_its_process_at_start_up_unless_told_not_to(
     small_db_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    gc.unfreeze()  # what earlier apps in this process froze: only this start-up's counts
     with caplog.at_level(logging.INFO, logger="soundstream.runtime"):
         with TestClient(create_app(make_settings(small_db_url))):
             frozen = gc.get_freeze_count()
