@@ -143,6 +143,65 @@ def tree_cpu_seconds(pid: int) -> float | None:
     return own + sum(tree_cpu_seconds(int(child)) or 0.0 for child in children)
 
 
+def child_pids(pid: int) -> list[int]:
+    """The direct children of a process (a multi-worker server's workers); [] without /proc."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def worker_pids(pid: int) -> list[int]:
+    """A multi-worker server's workers: its children but multiprocessing's resource tracker
+    (a helper process the ``spawn`` start method adds)."""
+    workers = []
+    for child in child_pids(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"resource_tracker" not in command:
+            workers.append(child)
+    return workers
+
+
+def established_connections(pids: list[int], port: int) -> list[int] | None:
+    """Per process of ``pids``, how many established TCP connections it holds on local
+    ``port``: which worker the kernel handed each client connection to (a worker keeps a
+    keep-alive connection, and every request on it, to the end). None without /proc.
+
+    Read from /proc alone: each process's socket inodes (its ``fd`` links), matched to the
+    IPv4 and IPv6 tables' local port and state (``01``: established)."""
+    listening_on: dict[str, bool] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            local, state, inode = fields[1], fields[3], fields[9]
+            if int(local.rsplit(":", 1)[1], 16) == port and state == "01":
+                listening_on[inode] = True
+    if not listening_on and not Path("/proc/net/tcp").exists():
+        return None
+    counts = []
+    for pid in pids:
+        held = 0
+        try:
+            for fd in Path(f"/proc/{pid}/fd").iterdir():
+                try:
+                    target = os.readlink(fd)
+                except OSError:
+                    continue
+                if target.startswith("socket:[") and target[8:-1] in listening_on:
+                    held += 1
+        except OSError:
+            pass
+        counts.append(held)
+    return counts
+
+
 @contextmanager
 def running(
     name: str, argv: list[str], env: dict[str, str], ready_url: str, log: Path

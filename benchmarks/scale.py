@@ -33,7 +33,12 @@ scale's cell; ``--workers N`` and ``--redis-url`` (the deployments run ``WEB_CON
 workers sharing Redis) and a ``--connections`` other than 4 go to a table of their own
 (``deployed`` in the JSON). With several
 workers the server CPU per request is every worker's, and the measurement waits until each
-worker has finished starting (its model loaded).
+worker has finished starting (its model loaded). uvicorn's workers share one listening
+socket, and each keeps the connections it accepted: how wrk's few connections split between
+them (``[2/2]`` or ``[3/1]`` in the table) is recorded per endpoint, because an uneven split
+queues a heavy endpoint on one process. ``--balancer nginx`` runs the N workers as N
+single-worker servers behind a least-connections nginx instead, which hands each request to
+the worker with the fewest in flight (nginx from the distribution: ``apt-get install nginx``).
 
 Heavy: run it under the shared benchmark lock, from the repository root::
 
@@ -43,6 +48,9 @@ Heavy: run it under the shared benchmark lock, from the repository root::
     # the deployed shape, on the 100x database a previous run kept
     .venv/bin/python benchmarks/scale.py --scales 100 --backends postgresql \
         --database-url URL --model-dir DIR --workers 2 --redis-url redis://127.0.0.1:6379/15
+    # the same two workers behind a balancer
+    .venv/bin/python benchmarks/scale.py --scales 100 --backends postgresql \
+        --database-url URL --model-dir DIR --workers 2 --balancer nginx
 """
 
 from __future__ import annotations
@@ -53,12 +61,14 @@ import math
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,14 +78,17 @@ from _servers import (
     REPO_ROOT,
     bench_env,
     default_data_dir,
+    established_connections,
     free_port,
     fresh_postgres_database,
     http_status,
     named_cpu_seconds,
+    process_cpu_seconds,
     running,
     soundstream_exe,
     stop_on_sigterm,
     tree_cpu_seconds,
+    worker_pids,
 )
 from _wrk import require_wrk, run_wrk
 
@@ -389,6 +402,7 @@ def measure_existing(args: argparse.Namespace, results: dict[str, Any], real: Pa
         "backend": backend,
         "workers": args.workers,
         "redis": args.redis_url is not None,
+        "balancer": args.balancer,
         "connections": args.connections,
         "run": describe_run(),
         "started": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
@@ -401,6 +415,7 @@ def measure_existing(args: argparse.Namespace, results: dict[str, Any], real: Pa
         key = f"{scale_label(scale)}/{backend}/w{args.workers}/c{args.connections}" + (
             "+redis" if args.redis_url else ""
         )
+        key += f"+{args.balancer}" if args.balancer else ""
         results.setdefault("deployed", {})[key] = measured
     else:
         cell = results["cells"].setdefault(
@@ -428,21 +443,116 @@ def parse_train_output(text: str) -> dict[str, Any]:
     return out
 
 
-def measure_endpoints(
-    args: argparse.Namespace, server_env: dict[str, str], sample: Sample
-) -> dict[str, Any]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    argv = [
+@dataclass(frozen=True)
+class Served:
+    """A server under test: where wrk sends requests, whose CPU is the server's, its workers,
+    and the port the workers accept wrk's connections on (None behind a balancer, which
+    holds those connections itself and hands each request to a worker)."""
+
+    base: str
+    roots: list[int]
+    workers: list[int]
+    shared_port: int | None
+
+
+def uvicorn_argv(port: int, workers: int) -> list[str]:
+    return [
         sys.executable, "-m", "uvicorn", "server.main:create_app", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
         # info (without the access log) for the workers' "startup complete" lines
         "--log-level", "info", "--no-access-log",
     ]  # fmt: skip
+
+
+NGINX_CONF = """\
+daemon off;
+worker_processes 1;
+{user}
+pid {prefix}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+    upstream api {{
+        least_conn;
+{servers}
+        keepalive 32;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://api;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_read_timeout 600s;
+        }}
+    }}
+}}
+"""
+
+
+def nginx_conf(prefix: Path, port: int, upstreams: list[int]) -> Path:
+    """A least-connections nginx in front of single-worker servers: it picks, per request,
+    the worker with the fewest requests in flight, over kept-alive upstream connections."""
+    prefix.mkdir(parents=True, exist_ok=True)
+    servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstreams)
+    user = "user root;" if os.geteuid() == 0 else ""  # root's workers would run as nobody
+    conf = prefix / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(user=user, prefix=prefix, servers=servers, port=port))
+    return conf
+
+
+@contextmanager
+def serving(args: argparse.Namespace, server_env: dict[str, str]) -> Iterator[Served]:
+    """``--workers`` uvicorn workers sharing one listening socket (uvicorn's own
+    ``--workers``, what the deployments run), or with ``--balancer nginx`` as many
+    single-worker servers behind nginx (the path beyond one machine: workers behind a load
+    balancer, here on one host)."""
+    if args.balancer is None:
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        log_file = args.workdir / "server.log"
+        argv = uvicorn_argv(port, args.workers)
+        with running("soundstream", argv, server_env, f"{base}/api/v1/health", log_file) as pid:
+            wait_for_workers(log_file, args.workers)
+            workers = worker_pids(pid) if args.workers > 1 else [pid]
+            yield Served(base, [pid], workers, port)
+        return
+    nginx = shutil.which("nginx")
+    if nginx is None:
+        sys.exit("error: --balancer nginx: nginx not found (Debian: apt-get install nginx)")
+    with ExitStack() as stack:
+        pids, ports = [], []
+        for i in range(args.workers):
+            port = free_port()
+            log_file = args.workdir / f"server-{i}.log"
+            health = f"http://127.0.0.1:{port}/api/v1/health"
+            worker = running(f"worker {i}", uvicorn_argv(port, 1), server_env, health, log_file)
+            pids.append(stack.enter_context(worker))
+            ports.append(port)
+            wait_for_workers(log_file, 1)
+        front = free_port()
+        prefix = args.workdir / "nginx"
+        conf = nginx_conf(prefix, front, ports)
+        argv = [nginx, "-p", str(prefix), "-c", str(conf), "-e", "stderr"]
+        base = f"http://127.0.0.1:{front}"
+        balancer = stack.enter_context(
+            running("nginx", argv, dict(os.environ), f"{base}/api/v1/health", prefix / "log")
+        )
+        yield Served(base, [*pids, balancer], pids, None)
+
+
+def measure_endpoints(
+    args: argparse.Namespace, server_env: dict[str, str], sample: Sample
+) -> dict[str, Any]:
     results: dict[str, Any] = {}
-    log_file = args.workdir / "server.log"
-    with running("soundstream", argv, server_env, f"{base}/api/v1/health", log_file) as pid:
-        wait_for_workers(log_file, args.workers)
+    with serving(args, server_env) as served:
+        base = served.base
         for endpoint in ENDPOINTS:
             if endpoint.key in args.skip:
                 continue
@@ -463,11 +573,35 @@ def measure_endpoints(
             requests_file = args.workdir / f"requests-{endpoint.key}.txt"
             requests_file.write_text("\n".join(lines) + "\n")
             run_wrk(base, [str(requests_file)], connections=args.connections, duration=1)
-            cpu_before, db_before = tree_cpu_seconds(pid), database_cpu(server_env)
+            workers = served.workers if len(served.workers) > 1 else []
+            worker_before = [process_cpu_seconds(w) or 0.0 for w in workers]
+            split: list[list[int] | None] = []
+            sampler = threading.Timer(
+                min(1.0, args.duration / 2),
+                _record_split,
+                args=(split, workers, served.shared_port),
+            )
+            cpu_before, db_before = server_cpu(served), database_cpu(server_env)
+            if workers and served.shared_port is not None:
+                sampler.start()
             run = run_wrk(
                 base, [str(requests_file)], connections=args.connections, duration=args.duration
             )
-            cpu_after, db_after = tree_cpu_seconds(pid), database_cpu(server_env)
+            cpu_after, db_after = server_cpu(served), database_cpu(server_env)
+            sampler.cancel()
+            if workers:
+                # uvicorn's workers share one listening socket: which of them accepts each
+                # of wrk's connections is a race, and a worker serves every request of the
+                # connections it took. With 4 connections on 2 workers the split is 2/2 or
+                # 3/1 (even 4/0), run to run: recorded, because it moves the p95 of the
+                # endpoints that keep a core busy (a 3/1 split queues 3 on one process).
+                # Behind a balancer the CPU per worker shows how evenly it spread requests.
+                after = [process_cpu_seconds(w) or 0.0 for w in workers]
+                entry["worker_cpu_s"] = [
+                    round(b - a, 3) for a, b in zip(worker_before, after, strict=True)
+                ]
+                if split and split[0] is not None:
+                    entry["connections_per_worker"] = split[0]
             if cpu_before is not None and cpu_after is not None and run.requests:
                 # Server CPU per request (every worker's): what a request costs, which other
                 # jobs' load on the shared cores inflates far less than wall-clock latency.
@@ -500,8 +634,25 @@ def measure_endpoints(
                     if "db_cpu_ms_per_request" in entry
                     else ""
                 )
+                + (
+                    "  connections per worker "
+                    + "/".join(str(n) for n in entry["connections_per_worker"])
+                    if "connections_per_worker" in entry
+                    else ""
+                )
             )
     return results
+
+
+def server_cpu(served: Served) -> float | None:
+    """CPU seconds of the server's processes (every worker's, and the balancer's)."""
+    readings = [tree_cpu_seconds(root) for root in served.roots]
+    return None if any(r is None for r in readings) else sum(r or 0.0 for r in readings)
+
+
+def _record_split(into: list[list[int] | None], workers: list[int], port: int | None) -> None:
+    if port is not None:
+        into.append(established_connections(workers, port))
 
 
 def database_cpu(server_env: dict[str, str]) -> float | None:
@@ -665,12 +816,14 @@ def deployed_label(measured: dict[str, Any]) -> str:
     workers = measured["workers"]
     label = f"{scale_label(measured['scale'])} {measured['backend']}, {workers} worker"
     label += ("s" if workers > 1 else "") + (" + Redis" if measured.get("redis") else "")
+    label += f" behind {measured['balancer']}" if measured.get("balancer") else ""
     connections = measured.get("connections", DEFAULT_CONNECTIONS)
     return label + f", {connections} connection" + ("s" if connections > 1 else "")
 
 
 def deployed_report(results: dict[str, Any]) -> list[str]:
-    """The endpoints under several workers (``--workers``): p50 / p95 and CPU per request."""
+    """The endpoints under several workers (``--workers``): p50 / p95 and CPU per request,
+    and ``[2/2]``: how wrk's connections were split between the workers (when recorded)."""
     deployed = results.get("deployed", {})
     if not deployed:
         return []
@@ -689,9 +842,11 @@ def deployed_report(results: dict[str, Any]) -> list[str]:
             if "p95_ms" not in entry:
                 row.append(fmt(entry.get("skipped")))
                 continue
+            split = entry.get("connections_per_worker")
             row.append(
                 f"{entry['p50_ms']:.1f} / {entry['p95_ms']:.1f}, "
                 f"{entry.get('cpu_ms_per_request', 0):.1f}"
+                + (f" [{'/'.join(str(n) for n in split)}]" if split else "")
                 + ("" if entry.get("clean", True) else " (errors!)")
             )
         warm = " (warm)" if endpoint.cached else ""
@@ -842,6 +997,13 @@ def parse_args() -> argparse.Namespace:
         "limits of several workers, as deployed); the database is emptied first",
     )
     parser.add_argument(
+        "--balancer",
+        choices=["nginx"],
+        default=None,
+        help="with --workers N: N single-worker servers behind a least-connections nginx "
+        "(a balancer per request) instead of uvicorn's N workers on one shared socket",
+    )
+    parser.add_argument(
         "--skip", default="", help="comma-separated: endpoint keys, recommend, graph"
     )
     parser.add_argument(
@@ -875,6 +1037,8 @@ def parse_args() -> argparse.Namespace:
         parser.error("--workers > 1 measures endpoints only: give --database-url")
     if args.database_url and ("," in args.scales or "," in args.backends):
         parser.error("--database-url: one scale and one backend")
+    if args.balancer and args.workers < 2:
+        parser.error("--balancer goes with --workers 2 or more")
     if (args.model_dir or args.redis_url) and not args.database_url:
         parser.error("--model-dir and --redis-url go with --database-url")
     return args
