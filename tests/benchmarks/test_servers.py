@@ -88,6 +88,12 @@ def test_worker_pids_are_the_children_but_the_resource_tracker() -> None:
         assert process.stdout is not None
         worker, tracker = (int(x) for x in process.stdout.readline().split())
         assert sorted(servers.child_pids(process.pid)) == sorted([worker, tracker])
+        # a child's command line reads empty until its exec has set it up, which can be
+        # after Popen returned (the close-on-exec pipe it waits on closes earlier)
+        wait_until(
+            lambda: all(Path(f"/proc/{pid}/cmdline").read_bytes() for pid in (worker, tracker)),
+            "the children's command lines",
+        )
         assert servers.worker_pids(process.pid) == [worker]
     finally:
         os.killpg(process.pid, signal.SIGKILL)
