@@ -136,11 +136,7 @@ def tree_cpu_seconds(pid: int) -> float | None:
     own = process_cpu_seconds(pid)
     if own is None:
         return None
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    except OSError:
-        children = []
-    return own + sum(tree_cpu_seconds(int(child)) or 0.0 for child in children)
+    return own + sum(tree_cpu_seconds(child) or 0.0 for child in child_pids(pid))
 
 
 def child_pids(pid: int) -> list[int]:
@@ -172,7 +168,7 @@ def established_connections(pids: list[int], port: int) -> list[int] | None:
 
     Read from /proc alone: each process's socket inodes (its ``fd`` links), matched to the
     IPv4 and IPv6 tables' local port and state (``01``: established)."""
-    listening_on: dict[str, bool] = {}
+    established: set[str] = set()  # socket inodes
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             lines = Path(table).read_text().splitlines()[1:]
@@ -182,8 +178,8 @@ def established_connections(pids: list[int], port: int) -> list[int] | None:
             fields = line.split()
             local, state, inode = fields[1], fields[3], fields[9]
             if int(local.rsplit(":", 1)[1], 16) == port and state == "01":
-                listening_on[inode] = True
-    if not listening_on and not Path("/proc/net/tcp").exists():
+                established.add(inode)
+    if not established and not Path("/proc/net/tcp").exists():
         return None
     counts = []
     for pid in pids:
@@ -194,7 +190,7 @@ def established_connections(pids: list[int], port: int) -> list[int] | None:
                     target = os.readlink(fd)
                 except OSError:
                     continue
-                if target.startswith("socket:[") and target[8:-1] in listening_on:
+                if target.startswith("socket:[") and target[8:-1] in established:
                     held += 1
         except OSError:
             pass
