@@ -576,19 +576,22 @@ def measure_endpoints(
             workers = served.workers if len(served.workers) > 1 else []
             worker_before = [process_cpu_seconds(w) or 0.0 for w in workers]
             split: list[list[int] | None] = []
-            sampler = threading.Timer(
-                min(1.0, args.duration / 2),
-                _record_split,
-                args=(split, workers, served.shared_port),
-            )
-            cpu_before, db_before = server_cpu(served), database_cpu(server_env)
+            sampler = None
             if workers and served.shared_port is not None:
+                # read once wrk's connections are open (they stay open for the whole run)
+                sampler = threading.Timer(
+                    min(1.0, args.duration / 2),
+                    lambda into, pids, port: into.append(established_connections(pids, port)),
+                    args=(split, workers, served.shared_port),
+                )
                 sampler.start()
+            cpu_before, db_before = server_cpu(served), database_cpu(server_env)
             run = run_wrk(
                 base, [str(requests_file)], connections=args.connections, duration=args.duration
             )
             cpu_after, db_after = server_cpu(served), database_cpu(server_env)
-            sampler.cancel()
+            if sampler is not None:
+                sampler.join()
             if workers:
                 # uvicorn's workers share one listening socket: which of them accepts each
                 # of wrk's connections is a race, and a worker serves every request of the
@@ -635,8 +638,7 @@ def measure_endpoints(
                     else ""
                 )
                 + (
-                    "  connections per worker "
-                    + "/".join(str(n) for n in entry["connections_per_worker"])
+                    f"  connections per worker {split_label(entry['connections_per_worker'])}"
                     if "connections_per_worker" in entry
                     else ""
                 )
@@ -650,9 +652,9 @@ def server_cpu(served: Served) -> float | None:
     return None if any(r is None for r in readings) else sum(r or 0.0 for r in readings)
 
 
-def _record_split(into: list[list[int] | None], workers: list[int], port: int | None) -> None:
-    if port is not None:
-        into.append(established_connections(workers, port))
+def split_label(split: list[int]) -> str:
+    """``2/2``: wrk's connections held by each worker."""
+    return "/".join(str(n) for n in split)
 
 
 def database_cpu(server_env: dict[str, str]) -> float | None:
@@ -846,7 +848,7 @@ def deployed_report(results: dict[str, Any]) -> list[str]:
             row.append(
                 f"{entry['p50_ms']:.1f} / {entry['p95_ms']:.1f}, "
                 f"{entry.get('cpu_ms_per_request', 0):.1f}"
-                + (f" [{'/'.join(str(n) for n in split)}]" if split else "")
+                + (f" [{split_label(split)}]" if split else "")
                 + ("" if entry.get("clean", True) else " (errors!)")
             )
         warm = " (warm)" if endpoint.cached else ""
