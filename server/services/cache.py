@@ -13,6 +13,11 @@ Two tiers:
   Pydantic from the declared result type. JSON rather than pickle: whoever can write to the Redis
   should not be able to run code in the API process.
 
+A third kind of entry stays out of both: `ResultCache.get_or_compute_sized` keeps large
+arrays (the search's tag postings, `server.services.postings`) in this process only, under a
+budget of their summed sizes rather than a count, since one entry can be a thousand times
+another; JSON of them through Redis would cost more than reading them from the database.
+
 Redis is an optimisation, never a dependency: when it fails the value is computed and served
 anyway, and the failure is logged once per outage.
 
@@ -46,6 +51,9 @@ T = TypeVar("T")
 # room enough that the costly dataset-wide aggregates are rarely evicted by cheap entries.
 DEFAULT_MAX_ENTRIES = 4096
 DEFAULT_TTL_SECONDS = 24 * 3600
+# Sized entries (`get_or_compute_sized`): 4M units is 32 MB of the search's postings (an
+# artist id and a count, 4 bytes each), every head tag's at 100x the real data several times.
+DEFAULT_MAX_SIZED_UNITS = 4_000_000
 # A Redis that does not answer must cost a request little: fail fast, then compute.
 REDIS_TIMEOUT_SECONDS = 0.5
 
@@ -129,16 +137,25 @@ class ResultCache:
     """
 
     def __init__(
-        self, *, max_entries: int = DEFAULT_MAX_ENTRIES, shared: RedisStore | None = None
+        self,
+        *,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
+        shared: RedisStore | None = None,
+        max_sized_units: int = DEFAULT_MAX_SIZED_UNITS,
     ) -> None:
         if max_entries < 1:
             raise ValueError("max_entries must be at least 1")
+        if max_sized_units < 1:
+            raise ValueError("max_sized_units must be at least 1")
         self.max_entries = max_entries
+        self.max_sized_units = max_sized_units
         self.shared = shared
         self.hits = 0
         self.shared_hits = 0
         self.computations = 0
         self._entries: OrderedDict[_LocalKey, Any] = OrderedDict()
+        self._sized: OrderedDict[_LocalKey, tuple[Any, int]] = OrderedDict()
+        self._sized_units = 0
         self._latest_version = 0
         self._guard = threading.Lock()
         self._inflight: dict[_LocalKey, threading.Lock] = {}
@@ -158,18 +175,56 @@ class ResultCache:
         """
         args_text = canonical_args(args)
         key: _LocalKey = (name, version, args_text)
-        found = self._local_get(key)
+        value: T = self._once(
+            key,
+            self._local_get,
+            lambda: self._from_shared_or_compute(name, version, args_text, compute, result_type),
+            self._local_put,
+        )
+        return value
+
+    def get_or_compute_sized(
+        self,
+        name: str,
+        args: CacheArgs,
+        version: int,
+        compute: Callable[[], T],
+        size: Callable[[T], int],
+    ) -> T:
+        """As `get_or_compute`, but in this process only, and bounded by ``size`` of the
+        values (least recently used go first) instead of their count.
+
+        A value larger than the whole budget is computed and returned, never kept.
+        """
+        key: _LocalKey = (name, version, canonical_args(args))
+        return self._once(
+            key,
+            self._sized_get,
+            compute,
+            lambda k, value: self._sized_put(k, value, size(value)),
+        )
+
+    def _once(
+        self,
+        key: _LocalKey,
+        get: Callable[[_LocalKey], Any],
+        produce: Callable[[], T],
+        put: Callable[[_LocalKey, T], None],
+    ) -> T:
+        """``get(key)``, else ``produce()`` stored by ``put``: one producer per key at a time
+        in this process, the others waiting for its value."""
+        found = get(key)
         if found is not _MISSING:
             return found  # type: ignore[no-any-return]
         with self._guard:
             lock = self._inflight.setdefault(key, threading.Lock())
         try:
             with lock:
-                found = self._local_get(key)
+                found = get(key)
                 if found is not _MISSING:  # another thread computed it while we waited
                     return found  # type: ignore[no-any-return]
-                value = self._from_shared_or_compute(name, version, args_text, compute, result_type)
-                self._local_put(key, value)
+                value = produce()
+                put(key, value)
                 return value
         finally:
             with self._guard:
@@ -179,6 +234,13 @@ class ResultCache:
     def clear(self) -> None:
         with self._guard:
             self._entries.clear()
+            self._sized.clear()
+            self._sized_units = 0
+
+    @property
+    def sized_units(self) -> int:
+        """The summed size of the sized entries held now."""
+        return self._sized_units
 
     def close(self) -> None:
         if self.shared is not None:
@@ -217,15 +279,43 @@ class ResultCache:
                 self.hits += 1
             return value
 
-    def _local_put(self, key: _LocalKey, value: Any) -> None:
-        version = key[1]
+    def _sized_get(self, key: _LocalKey) -> Any:
         with self._guard:
-            if version > self._latest_version:
-                # Versions only grow: entries of older ones will (almost) never be asked for
-                # again, so they go now instead of crowding the LRU until evicted.
-                self._latest_version = version
-                for old in [k for k in self._entries if k[1] < version]:
-                    del self._entries[old]
+            found = self._sized.get(key)
+            if found is None:
+                return _MISSING
+            self._sized.move_to_end(key)
+            self.hits += 1
+            return found[0]
+
+    def _sized_put(self, key: _LocalKey, value: Any, size: int) -> None:
+        if size > self.max_sized_units:
+            return
+        with self._guard:
+            self._saw_version(key[1])
+            previous = self._sized.pop(key, None)
+            if previous is not None:
+                self._sized_units -= previous[1]
+            self._sized[key] = (value, size)
+            self._sized_units += size
+            while self._sized_units > self.max_sized_units:
+                _, (_, dropped) = self._sized.popitem(last=False)
+                self._sized_units -= dropped
+
+    def _saw_version(self, version: int) -> None:
+        """Versions only grow: entries of older ones will (almost) never be asked for again,
+        so they go now instead of crowding the LRU until evicted. Under ``_guard``."""
+        if version <= self._latest_version:
+            return
+        self._latest_version = version
+        for old in [k for k in self._entries if k[1] < version]:
+            del self._entries[old]
+        for old in [k for k in self._sized if k[1] < version]:
+            self._sized_units -= self._sized.pop(old)[1]
+
+    def _local_put(self, key: _LocalKey, value: Any) -> None:
+        with self._guard:
+            self._saw_version(key[1])
             self._entries[key] = value
             self._entries.move_to_end(key)
             while len(self._entries) > self.max_entries:

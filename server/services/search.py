@@ -36,6 +36,7 @@ from server.schemas.search import (
     SearchSort,
     TagMatch,
 )
+from server.services import postings
 from server.services.cache import ResultCache
 
 MAX_TAG_NAMES = 20
@@ -217,6 +218,7 @@ def _search(
     offset: int,
 ) -> SearchWindow:
     groups: list[tuple[int, ...]] = []
+    found: list[list[tuple[int, str]]] = []
     unknown: list[str] = []
     exclude_ids: list[int] = []
     unknown_exclude: list[str] = []
@@ -255,6 +257,10 @@ def _search(
         tagged_to=criteria.tagged_to,
     )
 
+    if repo.ranks_by_tags_alone(f, sort):
+        names = {tag_id: name for group in found for tag_id, name in group}
+        return page(*_top_by_tags(session, cache, version, f, names, limit, offset))
+
     def total(count: Callable[[], int] = lambda: repo.count_artists(session, f)) -> int:
         args = {"criteria": criteria.model_dump(mode="json")}
         return cache.get_or_compute("artist-search-total", args, version, count, int)
@@ -276,6 +282,36 @@ def _search(
         return page((), known)
     rows = repo.search_artists(session, f, sort=sort, limit=limit, offset=offset)
     return page(rows, known)
+
+
+def _top_by_tags(
+    session: Session,
+    cache: ResultCache,
+    version: int,
+    f: repo.ArtistFilter,
+    names: dict[int, str],
+    limit: int,
+    offset: int,
+) -> tuple[list[repo.ArtistSearchRow], int]:
+    """``(the page, how many match)`` of a search `repo.ranks_by_tags_alone` decides: the
+    top of the tags' intersection from their postings (`server.services.postings`), ordered
+    as the SQL path orders relevance (summed assignments, plays, id descending, ascending)."""
+    tag_ids = [group[0] for group in f.tag_groups]
+    lists = [postings.tag_postings(session, cache, version, tag_id) for tag_id in tag_ids]
+    top = postings.top_of_intersection(lists, offset + limit)
+    if offset >= top.total:
+        return [], top.total
+    found = repo.artists_by_id(session, top.artist_ids.tolist())
+    ranked: list[tuple[int, repo.ArtistSearchRow]] = []
+    for artist_id, counts in zip(top.artist_ids.tolist(), top.counts.tolist(), strict=True):
+        row = found.get(artist_id)
+        if row is None:  # deleted since this version's postings were read
+            continue
+        matched = [(t, names[t], n) for t, n in zip(tag_ids, counts, strict=True)]
+        row.matched = sorted(matched, key=lambda m: (-m[2], m[0]))
+        ranked.append((sum(counts), row))
+    ranked.sort(key=lambda hit: (-hit[0], -hit[1].plays, hit[1].id))
+    return [row for _, row in ranked[offset : offset + limit]], top.total
 
 
 def _row(row: repo.ArtistSearchRow) -> HitRow:

@@ -219,6 +219,52 @@ def test_redis_shares_results_between_processes(redis_prefix: str) -> None:
     second.close()
 
 
+def test_sized_entries_stay_within_their_budget_least_recently_used_first() -> None:
+    cache = ResultCache(max_sized_units=10)
+    calls: list[str] = []
+
+    def value(name: str, size: int) -> list[int]:
+        def compute() -> list[int]:
+            calls.append(name)
+            return [0] * size
+
+        return cache.get_or_compute_sized("postings", {"tag": name}, 1, compute, len)
+
+    value("a", 4)
+    value("b", 4)
+    value("a", 4)  # a hit, and now the most recently used
+    assert (calls, cache.sized_units) == (["a", "b"], 8)
+    value("c", 4)  # 12 > 10: the least recently used (b) goes
+    assert cache.sized_units == 8
+    value("a", 4)
+    value("b", 4)  # recomputed; now c is the oldest and goes
+    assert calls == ["a", "b", "c", "b"]
+    assert cache.sized_units == 8
+    assert len(value("huge", 11)) == 11  # larger than the budget: answered, never kept
+    assert cache.sized_units == 8
+    value("huge", 11)
+    assert calls.count("huge") == 2
+
+
+def test_sized_entries_of_an_older_version_go_when_a_newer_one_is_seen() -> None:
+    cache = ResultCache(max_sized_units=100)
+    cache.get_or_compute_sized("postings", {"tag": 1}, 1, lambda: [1, 2, 3], len)
+    assert cache.sized_units == 3
+    cache.get_or_compute("other", {}, 2, Counter(), Answer)  # any entry of version 2
+    assert cache.sized_units == 0
+    cache.get_or_compute_sized("postings", {"tag": 1}, 2, lambda: [1], len)
+    cache.clear()
+    assert cache.sized_units == 0
+
+
+def test_sized_entries_never_reach_redis(redis_prefix: str) -> None:
+    store = RedisStore(REDIS_URL, prefix=redis_prefix)
+    cache = ResultCache(shared=store)
+    assert cache.get_or_compute_sized("postings", {"tag": 1}, 1, lambda: [1, 2], len) == [1, 2]
+    assert list(store.client.scan_iter(match=f"{redis_prefix}:*")) == []
+    store.close()
+
+
 def test_redis_entries_expire(redis_prefix: str) -> None:
     store = RedisStore(REDIS_URL, prefix=redis_prefix, ttl_seconds=60)
     ResultCache(shared=store).get_or_compute("x", {}, 1, Counter(), Answer)

@@ -116,6 +116,23 @@ def test_search_agrees_with_the_raw_rows(
     ]
 
 
+@pytest.mark.parametrize("offset", [0, 120])
+def test_an_intersection_with_another_criterion_agrees_with_the_raw_rows(
+    full_client: TestClient, offset: int
+) -> None:
+    """match=all with a plays bound is ranked in SQL (not from the postings): the
+    intersection carries each tag's count to the page, whose matched tags are the raw rows'."""
+    tags = ["rock", "alternative"]
+    expected = [h for h in oracle(engine_of(full_client), tags, match_all=True) if h[3] >= 500]
+    body = api(full_client, tags=",".join(tags), min_plays=500, limit=25, offset=offset)
+    page = expected[offset : offset + 25]
+    assert body["total"] == len(expected) > offset + 25
+    assert [hit["id"] for hit in body["items"]] == [h[0] for h in page]
+    assert [[(m["id"], m["count"]) for m in hit["matched_tags"]] for hit in body["items"]] == [
+        h[4] for h in page
+    ]
+
+
 def test_pages_inside_and_past_the_window_agree_with_the_raw_rows(
     full_client: TestClient,
 ) -> None:
@@ -173,15 +190,16 @@ def _raw_counts(engine: Engine) -> tuple[dict[int, str], dict[int, int], dict[in
         {"tags": "rock,pop", "match": "any", "sort": "plays"},
         # relevance: the page reads the candidates that can reach it, and counts them all
         {"tags": "rock", "match": "any"},
-        {"tags": "rock,alternative", "match": "all"},  # the intersection join
+        {"tags": "rock,alternative", "match": "all"},  # the postings, then the page's artists
     ],
 )
 def test_a_full_first_page_counts_its_matches_in_its_own_statement(
     full_client: TestClient, params: dict[str, Any]
 ) -> None:
     """A first page counts its matches in the same statement (``count(*) OVER ()`` where
-    it ranks every match, the candidates' count on a relevance page): its total is the raw
-    rows' count, read by one statement."""
+    it ranks every match, the candidates' count on a relevance page; the intersection's
+    size when the tags' postings rank it): its total is the raw rows' count, and one
+    statement reads artists."""
     engine = engine_of(full_client)
     names, plays, tagged = _raw_counts(engine)
     with engine.connect() as conn:
