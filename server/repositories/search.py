@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import (
     CTE,
     BigInteger,
@@ -507,11 +509,26 @@ def ranks_by_tags_alone(f: ArtistFilter, sort: SearchSort) -> bool:
     return _intersects(f) and _relevance_decides_the_page(f, sort)
 
 
-def tag_postings(session: Session, tag_id: int) -> list[tuple[int, int]]:
-    """Every ``(artist id, assignments)`` of a tag, from the tally (one index range)."""
+POSTING_SHIFT = 32
+"""`tag_postings` packs an artist id and its count in one integer: ``id << 32 | count``."""
+
+
+def tag_postings(session: Session, tag_id: int) -> npt.NDArray[np.int64]:
+    """Every artist of a tag with its assignments, packed ``artist id << 32 | assignments``
+    (`POSTING_SHIFT`), in no particular order, from the tally (one index range).
+
+    Why one comma-separated text for them all: SQLAlchemy builds a row object per row, and
+    for the 15,362 artists of a head tag at 100x the real data that took ~30 ms; one
+    aggregated value (``string_agg`` / ``group_concat``) parsed by numpy takes ~10. Ids
+    are 32-bit and a count cannot exceed the number of users, so both fit one integer.
+    """
     tally = ArtistTagCount
-    stmt = select(tally.artist_id, tally.assignments).where(tally.tag_id == tag_id)
-    return [(int(a), int(n)) for a, n in session.execute(stmt)]
+    packed = cast(tally.artist_id, BigInteger) * (1 << POSTING_SHIFT) + tally.assignments
+    stmt = select(func.aggregate_strings(cast(packed, Text), ",")).where(tally.tag_id == tag_id)
+    text = session.execute(stmt).scalar_one()
+    if not text:  # no artist carries the tag: the aggregate of no rows is NULL
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(text, dtype=np.int64, sep=",")
 
 
 def artists_by_id(session: Session, ids: Sequence[int]) -> dict[int, ArtistSearchRow]:

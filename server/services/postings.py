@@ -36,9 +36,17 @@ class Postings:
 
     @classmethod
     def of(cls, pairs: Sequence[tuple[int, int]]) -> Postings:
+        """From ``(artist id, assignments)`` pairs in any order."""
         table = np.array(pairs, dtype=np.int64).reshape(-1, 2)
         order = np.argsort(table[:, 0], kind="stable")
         return cls(table[order, 0].copy(), table[order, 1].copy())
+
+    @classmethod
+    def unpack(cls, packed: IdArray) -> Postings:
+        """From `repo.tag_postings`'s packed integers, in any order."""
+        values = np.sort(packed)  # by artist id: the high bits
+        mask = (1 << repo.POSTING_SHIFT) - 1
+        return cls(values >> repo.POSTING_SHIFT, values & mask)
 
     def __len__(self) -> int:
         return len(self.artist_ids)
@@ -50,7 +58,7 @@ def tag_postings(session: Session, cache: ResultCache, version: int, tag_id: int
         "tag-postings",
         {"tag": tag_id},
         version,
-        lambda: Postings.of(repo.tag_postings(session, tag_id)),
+        lambda: Postings.unpack(repo.tag_postings(session, tag_id)),
         len,
     )
 
