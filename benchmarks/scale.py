@@ -486,24 +486,30 @@ http {{
         listen 127.0.0.1:{port};
         location / {{
             proxy_pass http://api;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_read_timeout 600s;
+            include {proxy_conf};
         }}
     }}
 }}
 """
 
 
+NGINX_PROXY_CONF = Path(__file__).resolve().parents[1] / "deploy/nginx/soundstream-proxy.conf"
+"""The proxy settings docker-compose.yml's balancer runs with: measured as shipped."""
+
+
 def nginx_conf(prefix: Path, port: int, upstreams: list[int]) -> Path:
     """A least-connections nginx in front of single-worker servers: it picks, per request,
-    the worker with the fewest requests in flight, over kept-alive upstream connections."""
+    the worker with the fewest requests in flight, over kept-alive upstream connections
+    (docker-compose.yml's balancer, `deploy/nginx/`, on loopback ports)."""
     prefix.mkdir(parents=True, exist_ok=True)
     servers = "\n".join(f"        server 127.0.0.1:{p};" for p in upstreams)
     user = "user root;" if os.geteuid() == 0 else ""  # root's workers would run as nobody
     conf = prefix / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(user=user, prefix=prefix, servers=servers, port=port))
+    conf.write_text(
+        NGINX_CONF.format(
+            user=user, prefix=prefix, servers=servers, port=port, proxy_conf=NGINX_PROXY_CONF
+        )
+    )
     return conf
 
 

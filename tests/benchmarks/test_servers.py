@@ -8,20 +8,17 @@ decide how the benchmark reads a two-worker run.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+
+from tests.proxying import fetch, free_port, nginx_binary, upstream
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -55,7 +52,7 @@ def test_established_connections_counts_the_server_side_per_process() -> None:
         # this process holds both ends: only the three accepted (local port = the server's)
         # count, not the clients (local port ephemeral) nor the listening socket
         assert servers.established_connections([os.getpid()], port) == [3]
-        other = free_port_elsewhere()
+        other = free_port()
         assert servers.established_connections([os.getpid()], other) == [0]
         accepted[0].close()
         clients[0].close()
@@ -63,12 +60,6 @@ def test_established_connections_counts_the_server_side_per_process() -> None:
             lambda: servers.established_connections([os.getpid()], port) == [2],
             "the closed connection gone",
         )
-
-
-def free_port_elsewhere() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_worker_pids_are_the_children_but_the_resource_tracker() -> None:
@@ -100,57 +91,16 @@ def test_worker_pids_are_the_children_but_the_resource_tracker() -> None:
         process.wait()
 
 
-class Upstream(BaseHTTPRequestHandler):
-    """Answers every GET with its server's name, over keep-alive HTTP/1.1."""
-
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:
-        body = self.server.name.encode()  # type: ignore[attr-defined]
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def upstream(name: str) -> Iterator[int]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
-    server.name = name  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield int(server.server_address[1])
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def fetch(url: str) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return int(response.status), response.read().decode()
-
-
 @pytest.fixture(scope="module")
 def nginx() -> str:
-    found = shutil.which("nginx")
-    if found is None:
-        # as PostgreSQL and the dataset (tests/conftest.py): required in CI, skipped locally
-        missing = "nginx is not installed (Debian: apt-get install nginx; .ci/run does)"
-        if os.environ.get("CI"):
-            pytest.fail(missing)
-        pytest.skip(missing)
-    return found
+    return nginx_binary()
 
 
 def test_nginx_conf_is_valid_and_spreads_requests_over_the_workers(
     nginx: str, tmp_path: Path
 ) -> None:
     with upstream("a") as port_a, upstream("b") as port_b:
-        front = free_port_elsewhere()
+        front = free_port()
         conf = scale.nginx_conf(tmp_path / "nginx", front, [port_a, port_b])
         text = conf.read_text()
         assert "least_conn;" in text
@@ -167,5 +117,5 @@ def test_nginx_conf_is_valid_and_spreads_requests_over_the_workers(
         with servers.running("nginx", argv, dict(os.environ), f"http://127.0.0.1:{front}/", log):
             answers = [fetch(f"http://127.0.0.1:{front}/api/v1/health") for _ in range(10)]
         # with no request in flight least_conn falls back to round robin: both workers serve
-        assert {status for status, _ in answers} == {200}
-        assert {name for _, name in answers} == {"a", "b"}
+        assert {status for status, _, _ in answers} == {200}
+        assert {name for _, name, _ in answers} == {"a", "b"}

@@ -16,8 +16,9 @@ import yaml
 
 from server.config import Settings
 from tests.conftest import ROOT, SMALL_DATA
+from tests.proxying import fetch, free_port, nginx_binary, running_nginx, upstream
 
-SERVICES = {"api", "dashboard", "postgres", "redis", "ingest"}
+SERVICES = {"api", "balancer", "dashboard", "postgres", "redis", "ingest"}
 # Read by docker compose (interpolation), not by the server.
 COMPOSE_ONLY = {
     "POSTGRES_PASSWORD",
@@ -25,6 +26,7 @@ COMPOSE_ONLY = {
     "POSTGRES_DB",
     "API_PORT",
     "DASHBOARD_HOST_PORT",
+    "API_REPLICAS",
 }
 ENV_LINE = re.compile(r"^#?([A-Z][A-Z0-9_]*)=(.*)$")
 
@@ -114,8 +116,74 @@ def test_api_waits_for_the_ingest_job_and_healthy_stores() -> None:
     assert api["command"] == ["soundstream", "serve"]
     assert services["ingest"]["command"] == ["soundstream", "prepare"]
     assert services["ingest"]["restart"] == "no"
-    assert services["dashboard"]["depends_on"]["api"]["condition"] == "service_healthy"
-    assert services["dashboard"]["environment"]["SOUNDSTREAM_URL"] == "http://api:8000"
+    assert services["balancer"]["depends_on"]["api"]["condition"] == "service_healthy"
+    assert services["dashboard"]["depends_on"]["balancer"]["condition"] == "service_started"
+    assert services["dashboard"]["environment"]["SOUNDSTREAM_URL"] == "http://balancer:8000"
+
+
+def test_the_api_replicas_are_reached_through_the_balancer_only() -> None:
+    services = compose_config()["services"]
+    api, balancer = services["api"], services["balancer"]
+    assert "ports" not in api
+    assert api["deploy"]["replicas"] == 2
+    # one worker per replica: nginx balances requests, uvicorn's shared socket connections
+    assert api["environment"]["WEB_CONCURRENCY"] == "1"
+    assert (api["environment"]["PROXY_HEADERS"], api["environment"]["FORWARDED_ALLOW_IPS"]) == (
+        "true",
+        "*",
+    )
+    assert [(p["target"], p["published"]) for p in balancer["ports"]] == [(8000, "8000")]
+    mounts = {m["target"]: Path(m["source"]) for m in balancer["volumes"]}
+    assert mounts == {
+        "/etc/nginx/nginx.conf": ROOT / "deploy/nginx/nginx.conf",
+        "/etc/nginx/soundstream-proxy.conf": ROOT / "deploy/nginx/soundstream-proxy.conf",
+    }
+    # the configuration includes the proxy settings where compose mounts them
+    conf = (ROOT / "deploy/nginx/nginx.conf").read_text(encoding="utf-8")
+    assert "include /etc/nginx/soundstream-proxy.conf;" in conf
+    assert "server api:8000" in conf
+
+
+def test_the_balancer_configuration_spreads_requests_and_forwards_the_client(
+    tmp_path: Path,
+) -> None:
+    """deploy/nginx/nginx.conf in a real nginx, its one change the replicas' name: Docker's
+    DNS answers ``api`` with one address per replica, here two local stand-ins."""
+    nginx = nginx_binary()
+    with upstream("a") as port_a, upstream("b") as port_b:
+        front = free_port()
+        conf = (ROOT / "deploy/nginx/nginx.conf").read_text(encoding="utf-8")
+        include = "include /etc/nginx/soundstream-proxy.conf;"
+        replacements = {
+            "server api:8000 ": f"server 127.0.0.1:{port_a} max_fails=3 fail_timeout=10s; "
+            f"server 127.0.0.1:{port_b} ",
+            "listen 8000;": f"listen 127.0.0.1:{front};",
+            "pid /tmp/nginx.pid;": f"pid {tmp_path}/nginx.pid;"
+            + (" user root;" if os.geteuid() == 0 else ""),
+            include: f"include {ROOT}/deploy/nginx/soundstream-proxy.conf;",
+        }
+        for old, new in replacements.items():
+            assert conf.count(old) == 1, old
+            conf = conf.replace(old, new)
+        for temp in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            conf = conf.replace("http {", f"http {{\n    {temp}_temp_path {tmp_path}/{temp};", 1)
+        path = tmp_path / "nginx.conf"
+        path.write_text(conf, encoding="utf-8")
+        checked = subprocess.run(
+            [nginx, "-t", "-p", str(tmp_path), "-c", str(path), "-e", "stderr"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert checked.returncode == 0, checked.stderr
+        with running_nginx(nginx, tmp_path, path, front) as base:
+            answers = [fetch(f"{base}/api/v1/ready") for _ in range(10)]
+    assert {status for status, _, _ in answers} == {200}
+    # no request in flight: least_conn falls back to round robin, both replicas serve
+    assert {name for _, name, _ in answers} == {"a", "b"}
+    # the API sees the client's address and scheme (PROXY_HEADERS=true in compose)
+    assert {h["X-Seen-Forwarded-For"] for _, _, h in answers} == {"127.0.0.1"}
+    assert {h["X-Seen-Forwarded-Proto"] for _, _, h in answers} == {"http"}
 
 
 def test_compose_health_checks_probe_readiness() -> None:
