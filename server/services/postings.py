@@ -24,7 +24,9 @@ from sqlalchemy.orm import Session
 from server.repositories import search as repo
 from server.services.cache import ResultCache
 
-IdArray = npt.NDArray[np.int64]
+IdArray = npt.NDArray[np.int32]
+"""Artist ids and per-tag counts, both 32-bit: a posting costs 8 bytes of memory, so the
+cache's budget of 4M postings (`DEFAULT_MAX_SIZED_UNITS`) is 32 MB per worker."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,16 +39,17 @@ class Postings:
     @classmethod
     def of(cls, pairs: Sequence[tuple[int, int]]) -> Postings:
         """From ``(artist id, assignments)`` pairs in any order."""
-        table = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+        table = np.array(pairs, dtype=np.int32).reshape(-1, 2)
         order = np.argsort(table[:, 0], kind="stable")
         return cls(table[order, 0].copy(), table[order, 1].copy())
 
     @classmethod
-    def unpack(cls, packed: IdArray) -> Postings:
+    def unpack(cls, packed: npt.NDArray[np.int64]) -> Postings:
         """From `repo.tag_postings`'s packed integers, in any order."""
         values = np.sort(packed)  # by artist id: the high bits
         mask = (1 << repo.POSTING_SHIFT) - 1
-        return cls(values >> repo.POSTING_SHIFT, values & mask)
+        ids = (values >> repo.POSTING_SHIFT).astype(np.int32)
+        return cls(ids, (values & mask).astype(np.int32))
 
     def __len__(self) -> int:
         return len(self.artist_ids)
@@ -90,11 +93,12 @@ def top_of_intersection(lists: Sequence[Postings], rows: int) -> TopIntersection
     ids = lists[by_length[0]].artist_ids
     taken = {by_length[0]: lists[by_length[0]].assignments}
     for index in by_length[1:]:
+        # Binary-search the (shrinking) common ids in a longer, sorted list. Shortest first:
+        # an empty list empties ``ids`` before any longer one is indexed.
         other = lists[index]
-        # Binary-search the (shrinking) common ids in the longer, sorted list.
         at = np.searchsorted(other.artist_ids, ids)
         at_clipped = np.minimum(at, max(len(other) - 1, 0))
-        found = (at < len(other)) & (other.artist_ids[at_clipped] == ids) if len(other) else at < 0
+        found = (at < len(other)) & (other.artist_ids[at_clipped] == ids)
         ids = ids[found]
         taken = {i: values[found] for i, values in taken.items()}
         taken[index] = other.assignments[at_clipped[found]]

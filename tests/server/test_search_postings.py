@@ -58,7 +58,7 @@ def test_postings_are_sorted_by_artist_whatever_the_order_read() -> None:
     postings = Postings.of([(9, 1), (3, 7), (5, 2)])
     assert postings.artist_ids.tolist() == [3, 5, 9]
     assert postings.assignments.tolist() == [7, 2, 1]
-    assert postings.artist_ids.dtype == np.int64
+    assert postings.artist_ids.dtype == postings.assignments.dtype == np.int32  # 8 bytes a posting
     assert len(Postings.of([])) == 0
     assert top_of_intersection([Postings.of([]), postings], 5).total == 0
 
