@@ -259,7 +259,7 @@ def _search(
 
     if repo.ranks_by_tags_alone(f, sort):
         names = {tag_id: name for group in found for tag_id, name in group}
-        return page(*_top_by_tags(session, cache, version, f, names, limit, offset))
+        return page(*top_by_tags(session, cache, version, f, names, limit, offset))
 
     def total(count: Callable[[], int] = lambda: repo.count_artists(session, f)) -> int:
         args = {"criteria": criteria.model_dump(mode="json")}
@@ -284,7 +284,7 @@ def _search(
     return page(rows, known)
 
 
-def _top_by_tags(
+def top_by_tags(
     session: Session,
     cache: ResultCache,
     version: int,
