@@ -20,7 +20,6 @@ from sqlalchemy import (
     CompoundSelect,
     Integer,
     Select,
-    any_,
     bindparam,
     cast,
     func,
@@ -28,10 +27,10 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from server.db.models import Artist, Tag, User, UserArtist, UserFriend, UserTaggedArtist
+from server.repositories import idlists
 
 IntMatrix = npt.NDArray[np.int64]
 
@@ -216,24 +215,17 @@ def _names_statement(array_parameters: bool) -> CompoundSelect[Any]:
     it is compiled once and prepared by the server. Otherwise (SQLite) an expanding ``IN``,
     whose placeholders are rendered per call."""
 
-    def ids(name: str) -> Any:
-        if array_parameters:
-            return any_(bindparam(name, type_=postgresql.ARRAY(Integer)))
-        return bindparam(name, expanding=True)
-
-    if array_parameters:
-        artist_match = Artist.id == ids("artist_ids")
-        tag_match = Tag.id == ids("tag_ids")
-    else:
-        artist_match = Artist.id.in_(ids("artist_ids"))
-        tag_match = Tag.id.in_(ids("tag_ids"))
     return union_all(
-        select(_kind(0), Artist.id, Artist.name).where(artist_match),
-        select(_kind(1), Tag.id, Tag.value).where(tag_match),
+        select(_kind(0), Artist.id, Artist.name).where(
+            idlists.matches(Artist.id, "artist_ids", array=array_parameters)
+        ),
+        select(_kind(1), Tag.id, Tag.value).where(
+            idlists.matches(Tag.id, "tag_ids", array=array_parameters)
+        ),
     )
 
 
-_NAMES = {True: _names_statement(True), False: _names_statement(False)}
+_NAMES = idlists.by_dialect(_names_statement)
 
 
 def names(
@@ -244,7 +236,7 @@ def names(
     tags: dict[int, str] = {}
     if not artist_ids and not tag_ids:
         return artists, tags
-    stmt = _NAMES[session.get_bind().dialect.name == "postgresql"]
+    stmt = _NAMES[idlists.uses_arrays(session)]
     found = session.execute(stmt, {"artist_ids": sorted(artist_ids), "tag_ids": sorted(tag_ids)})
     for what, key, name in found:
         (artists if what == 0 else tags)[int(key)] = str(name)

@@ -13,7 +13,7 @@ else as one row per hit and matched tag.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,12 +25,9 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     FunctionElement,
-    Integer,
     Subquery,
     Text,
     and_,
-    any_,
-    bindparam,
     case,
     cast,
     collate,
@@ -44,7 +41,6 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -59,6 +55,7 @@ from server.db.models import (
     UserTaggedArtist,
     spaceless,
 )
+from server.repositories import idlists
 from server.schemas.search import SearchSort
 
 LIKE_ESCAPE = "\\"
@@ -531,20 +528,8 @@ def tag_postings(session: Session, tag_id: int) -> npt.NDArray[np.int64]:
     return np.fromstring(text, dtype=np.int64, sep=",")
 
 
-def artists_by_id(session: Session, ids: Sequence[int]) -> dict[int, ArtistSearchRow]:
-    """The artists of ``ids`` (those that exist) with their plays and listeners, in one
-    statement: two primary-key probes per artist.
-
-    On PostgreSQL the ids are one array parameter (``= ANY``), not an ``IN`` list of ~100:
-    the statement's text is then the same for any number of ids, so the prepared plan is
-    reused instead of planning a long list of constants each time (~1.5 ms at 110 ids).
-    """
-    if not ids:
-        return {}
-    wanted: ColumnElement[bool] = Artist.id.in_(ids)
-    if session.get_bind().dialect.name == "postgresql":
-        wanted = Artist.id == any_(bindparam("ids", list(ids), type_=ARRAY(Integer)))
-    stmt = (
+def _rows_by_id_statement(array: bool) -> Any:
+    return (
         select(
             Artist.id,
             Artist.name,
@@ -554,9 +539,21 @@ def artists_by_id(session: Session, ids: Sequence[int]) -> dict[int, ArtistSearc
             ArtistSearch.listeners,
         )
         .join(ArtistSearch, ArtistSearch.artist_id == Artist.id)
-        .where(wanted)
+        .where(idlists.matches(Artist.id, "ids", array=array))
     )
-    return {int(row[0]): ArtistSearchRow.of(row) for row in session.execute(stmt)}
+
+
+_ROWS_BY_ID = idlists.by_dialect(_rows_by_id_statement)
+
+
+def rows_by_id(session: Session, ids: Sequence[int]) -> dict[int, ArtistSearchRow]:
+    """The artists of ``ids`` (those that exist) as search rows, with their plays and
+    listeners, in one statement: two primary-key probes per artist (its ids one array
+    parameter on PostgreSQL: `server.repositories.idlists`)."""
+    if not ids:
+        return {}
+    found = session.execute(_ROWS_BY_ID[idlists.uses_arrays(session)], {"ids": list(ids)})
+    return {int(row[0]): ArtistSearchRow.of(row) for row in found}
 
 
 def _browses_the_tally(f: ArtistFilter, sort: SearchSort) -> bool:
@@ -726,14 +723,18 @@ def _search(
     return rows, total
 
 
+def most_assigned_first(matched: Iterable[tuple[int, str, int]]) -> list[tuple[int, str, int]]:
+    """``(tag id, name, assignments)`` in the order a hit's matched tags are shown: most
+    assigned first, ties by tag id (as the tally path's ``ORDER BY`` puts them)."""
+    return sorted(matched, key=lambda m: (-m[2], m[0]))
+
+
 def _matched_in_columns(f: ArtistFilter, row: Sequence[Any]) -> list[tuple[int, str, int]]:
     """A hit's matched tags from its per-tag ``(name, assignments)`` columns (after the
-    six of `ArtistSearchRow.of`), most assigned first as the tally path orders them."""
-    matched = [
+    six of `ArtistSearchRow.of`)."""
+    return most_assigned_first(
         (group[0], str(row[6 + 2 * i]), int(row[7 + 2 * i])) for i, group in enumerate(f.tag_groups)
-    ]
-    matched.sort(key=lambda m: (-m[2], m[0]))
-    return matched
+    )
 
 
 def count_artists(session: Session, f: ArtistFilter) -> int:

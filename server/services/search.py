@@ -301,14 +301,14 @@ def top_by_tags(
     top = postings.top_of_intersection(lists, offset + limit)
     if offset >= top.total:
         return [], top.total
-    found = repo.artists_by_id(session, top.artist_ids.tolist())
+    found = repo.rows_by_id(session, top.artist_ids.tolist())
     ranked: list[tuple[int, repo.ArtistSearchRow]] = []
     for artist_id, counts in zip(top.artist_ids.tolist(), top.counts.tolist(), strict=True):
         row = found.get(artist_id)
         if row is None:  # deleted since this version's postings were read
             continue
-        matched = [(t, names[t], n) for t, n in zip(tag_ids, counts, strict=True)]
-        row.matched = sorted(matched, key=lambda m: (-m[2], m[0]))
+        matched = ((t, names[t], n) for t, n in zip(tag_ids, counts, strict=True))
+        row.matched = repo.most_assigned_first(matched)
         ranked.append((sum(counts), row))
     ranked.sort(key=lambda hit: (-hit[0], -hit[1].plays, hit[1].id))
     return [row for _, row in ranked[offset : offset + limit]], top.total
