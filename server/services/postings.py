@@ -37,13 +37,6 @@ class Postings:
     assignments: IdArray
 
     @classmethod
-    def of(cls, pairs: Sequence[tuple[int, int]]) -> Postings:
-        """From ``(artist id, assignments)`` pairs in any order."""
-        table = np.array(pairs, dtype=np.int32).reshape(-1, 2)
-        order = np.argsort(table[:, 0], kind="stable")
-        return cls(table[order, 0].copy(), table[order, 1].copy())
-
-    @classmethod
     def unpack(cls, packed: npt.NDArray[np.int64]) -> Postings:
         """From `repo.tag_postings`'s packed integers, in any order."""
         values = np.sort(packed)  # by artist id: the high bits

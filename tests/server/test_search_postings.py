@@ -14,10 +14,17 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from server.repositories.search import POSTING_SHIFT
 from server.services.postings import Postings, top_of_intersection
 from tests.conftest import count_statements
 
 URL = "/api/v1/artists/search"
+
+
+def postings_of(pairs: list[tuple[int, int]]) -> Postings:
+    """``(artist id, assignments)`` pairs packed as `repo.tag_postings` returns them."""
+    packed = [(artist << POSTING_SHIFT) | n for artist, n in pairs]
+    return Postings.unpack(np.array(packed, dtype=np.int64))
 
 
 def brute_force(lists: list[dict[int, int]], rows: int) -> tuple[int, dict[int, list[int]]]:
@@ -40,7 +47,7 @@ def test_the_top_of_an_intersection_is_the_brute_force_ranking(seed: int) -> Non
     ]
     rows = rng.randrange(1, 12)
     expected_total, expected = brute_force(lists, rows)
-    top = top_of_intersection([Postings.of(list(tag.items())) for tag in lists], rows)
+    top = top_of_intersection([postings_of(list(tag.items())) for tag in lists], rows)
     assert top.total == expected_total
     got = dict(zip(top.artist_ids.tolist(), top.counts.tolist(), strict=True))
     assert got == expected
@@ -48,19 +55,19 @@ def test_the_top_of_an_intersection_is_the_brute_force_ranking(seed: int) -> Non
 
 
 def test_ties_at_the_edge_all_stay() -> None:
-    lists = [Postings.of([(1, 5), (2, 1), (3, 1), (4, 1)]), Postings.of([(4, 1), (3, 1), (2, 1)])]
+    lists = [postings_of([(1, 5), (2, 1), (3, 1), (4, 1)]), postings_of([(4, 1), (3, 1), (2, 1)])]
     top = top_of_intersection(lists, 2)
     # artists 2, 3 and 4 share the largest sum (2): all three can reach a page of two
     assert (top.total, sorted(top.artist_ids.tolist())) == (3, [2, 3, 4])
 
 
 def test_postings_are_sorted_by_artist_whatever_the_order_read() -> None:
-    postings = Postings.of([(9, 1), (3, 7), (5, 2)])
+    postings = postings_of([(9, 1), (3, 7), (5, 2)])
     assert postings.artist_ids.tolist() == [3, 5, 9]
     assert postings.assignments.tolist() == [7, 2, 1]
     assert postings.artist_ids.dtype == postings.assignments.dtype == np.int32  # 8 bytes a posting
-    assert len(Postings.of([])) == 0
-    assert top_of_intersection([Postings.of([]), postings], 5).total == 0
+    assert len(postings_of([])) == 0
+    assert top_of_intersection([postings_of([]), postings], 5).total == 0
 
 
 def search(client: TestClient, **params: Any) -> dict[str, Any]:
@@ -119,3 +126,20 @@ def test_a_write_is_seen_by_the_next_search(client: TestClient, auth: dict[str, 
     ]
     assert search(client, tags="rock,indie", offset=1, limit=1)["items"][0]["id"] == 5
     assert search(client, tags="rock,indie", offset=2)["items"] == []
+
+
+@pytest.mark.parametrize("offset", [2**63 - 1, 10**30])
+def test_an_offset_past_any_binding_is_an_empty_page_with_the_total(
+    client: TestClient, offset: int
+) -> None:
+    body = search(client, tags="rock,indie", offset=offset)
+    assert (body["items"], body["total"], body["offset"]) == ([], 1, offset)
+
+
+@pytest.mark.parametrize("params", [{"limit": 0}, {"offset": -1}, {"limit": 101}])
+def test_bad_paging_on_a_tag_search_is_a_422_problem(
+    client: TestClient, params: dict[str, Any]
+) -> None:
+    response = client.get(URL, params={"tags": "rock,indie", **params})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
