@@ -6,9 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
+import sys
 import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +15,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+# The benchmarks' scripts import each other by bare name; left on the path, the directory's
+# graph.py and graphql.py would shadow the packages of those names.
+sys.path.insert(0, str(BENCHMARKS))
+try:
+    import _servers as servers  # noqa: F401 - re-exported: the start-and-wait helper
+finally:
+    sys.path.remove(str(BENCHMARKS))
 
 
 class Upstream(BaseHTTPRequestHandler):
@@ -73,26 +81,3 @@ def nginx_binary() -> str:
             pytest.fail(missing)
         pytest.skip(missing)
     return found
-
-
-@contextmanager
-def running_nginx(nginx: str, prefix: Path, conf: Path, port: int) -> Iterator[str]:
-    """nginx with ``conf`` in the foreground, its base URL yielded once it answers."""
-    argv = [nginx, "-p", str(prefix), "-c", str(conf), "-e", "stderr", "-g", "daemon off;"]
-    process = subprocess.Popen(argv, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    _, err = process.communicate(timeout=5)
-                    pytest.fail(f"nginx did not start: {err}")
-                time.sleep(0.05)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)

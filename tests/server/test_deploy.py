@@ -16,7 +16,7 @@ import yaml
 
 from server.config import Settings
 from tests.conftest import ROOT, SMALL_DATA
-from tests.proxying import fetch, free_port, nginx_binary, running_nginx, upstream
+from tests.proxying import fetch, free_port, nginx_binary, servers, upstream
 
 SERVICES = {"api", "balancer", "dashboard", "postgres", "redis", "ingest"}
 # Read by docker compose (interpolation), not by the server.
@@ -176,7 +176,9 @@ def test_the_balancer_configuration_spreads_requests_and_forwards_the_client(
             check=False,
         )
         assert checked.returncode == 0, checked.stderr
-        with running_nginx(nginx, tmp_path, path, front) as base:
+        argv = [nginx, "-p", str(tmp_path), "-c", str(path), "-e", "stderr", "-g", "daemon off;"]
+        base = f"http://127.0.0.1:{front}"
+        with servers.running("nginx", argv, dict(os.environ), f"{base}/", tmp_path / "log"):
             answers = [fetch(f"{base}/api/v1/ready") for _ in range(10)]
     assert {status for status, _, _ in answers} == {200}
     # no request in flight: least_conn falls back to round robin, both replicas serve
