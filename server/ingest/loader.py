@@ -20,12 +20,13 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.schema import CreateIndex, DropIndex
 
 from server.db import meta, name_trigrams, summaries
-from server.db.models import ONLY_ON, Base
+from server.db.models import ONLY_ON, Base, fold_tag_name
 from server.ingest.readers import ParsedData
 
 TABLES: tuple[str, ...] = (
     "artists",
     "tags",
+    "tag_folds",
     "users",
     "user_artists",
     "user_taggedartists",
@@ -35,6 +36,7 @@ TABLES: tuple[str, ...] = (
 COLUMNS: dict[str, tuple[str, ...]] = {
     "artists": ("id", "name", "url", "pictureURL"),
     "tags": ("tagID", "tagValue"),
+    "tag_folds": ("tagID", "folded"),
     "users": ("userID",),
     "user_artists": ("userID", "artistID", "weight"),
     "user_taggedartists": ("userID", "artistID", "tagID", "timestamp", "day", "month", "year"),
@@ -78,15 +80,20 @@ def parsed_rows(data: ParsedData, table: str) -> Rows:
 
 
 def derived_rows(data: ParsedData) -> dict[str, Rows]:
-    """Rows known only once every file is parsed: users, placeholder stubs, rejects."""
+    """Rows known only once every file is parsed: users, placeholder stubs, every tag's
+    folded name, rejects."""
     user_ids: set[int] = {row[0] for row in data.user_artists}
     user_ids.update(row[0] for row in data.tagged)
     user_ids.update(row[0] for row in data.friends)
     user_ids.update(row[1] for row in data.friends)
     now = datetime.now(UTC)
+    stub_tags = [(i, stub_tag_value(i)) for i in sorted(data.stub_tags)]
     return {
         "artists": [(i, stub_artist_name(i), None, None) for i in sorted(data.stub_artists)],
-        "tags": [(i, stub_tag_value(i)) for i in sorted(data.stub_tags)],
+        "tags": stub_tags,
+        "tag_folds": [
+            (i, fold_tag_name(name)) for rows in (data.tags, stub_tags) for i, name in rows
+        ],
         "users": [(user_id,) for user_id in sorted(user_ids)],
         "ingest_rejects": [
             (r.file, r.line_no, r.raw, r.reason, r.detail or None, now) for r in data.rejects

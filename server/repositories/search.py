@@ -755,9 +755,3 @@ def count_artists(session: Session, f: ArtistFilter) -> int:
             stmt = stmt.join(candidates, candidates.c.artist_id == ArtistSearch.artist_id)
         stmt = stmt.where(*conditions)
     return int(session.execute(stmt).scalar_one())
-
-
-def all_tag_names(session: Session) -> Sequence[tuple[int, str]]:
-    """Every ``(tag id, name)``: the service indexes them by case-folded name, per version."""
-    rows = session.execute(select(Tag.id, Tag.value).order_by(Tag.id))
-    return [(int(tag_id), str(name)) for tag_id, name in rows]

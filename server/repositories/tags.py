@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from server.db.models import Tag
+from server.db.models import Tag, TagFold, fold_tag_name
 from server.repositories.sequences import advance_id_sequence
 
 
@@ -35,20 +35,30 @@ def find_by_name(session: Session, name: str) -> Tag | None:
 
 
 def find_by_folded_name(session: Session, name: str) -> list[tuple[int, str]]:
-    """``(id, name)`` of the tags whose name equals ``name`` ignoring case (Unicode case folding).
+    """``(id, name)`` of the tags whose name equals ``name`` ignoring case, by id."""
+    return by_folded_names(session, [name]).get(fold_tag_name(name), [])
 
-    Compared in Python: SQLite's ``lower()`` folds ASCII only while PostgreSQL's follows the
-    database locale, so SQL could not give both backends the same answer. The scan reads
-    ids and names only (about 12k short rows in the full dataset) and runs only on the write
-    paths that create or rename a tag.
-    """
-    folded = name.casefold()
-    rows = session.execute(select(Tag.id, Tag.value)).all()
-    return [(tag_id, value) for tag_id, value in rows if value.casefold() == folded]
+
+def by_folded_names(session: Session, names: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
+    """The ``(id, name)`` tags of each folded name (`fold_tag_name`) that ``names`` hold,
+    by id: one probe of ``ix_tag_folds_folded`` per name, in one statement."""
+    folded = sorted({fold_tag_name(name) for name in names})
+    if not folded:
+        return {}
+    rows = session.execute(
+        select(TagFold.folded, Tag.id, Tag.value)
+        .join(Tag, Tag.id == TagFold.tag_id)
+        .where(TagFold.folded.in_(folded))
+        .order_by(TagFold.folded, Tag.id)
+    )
+    found: dict[str, list[tuple[int, str]]] = {}
+    for key, tag_id, value in rows:
+        found.setdefault(key, []).append((tag_id, value))
+    return found
 
 
 def add(session: Session, *, tag_id: int | None, name: str) -> Tag:
-    """Insert a tag; without ``tag_id`` the database picks the next id."""
+    """Insert a tag with its folded name; without ``tag_id`` the database picks the next id."""
     tag = Tag(value=name)
     if tag_id is not None:
         tag.id = tag_id
@@ -56,7 +66,21 @@ def add(session: Session, *, tag_id: int | None, name: str) -> Tag:
     session.flush()
     if tag_id is not None:
         advance_id_sequence(session, Tag.__tablename__, "tagID")
+    session.add(TagFold(tag_id=tag.id, folded=fold_tag_name(name)))
+    session.flush()
     return tag
+
+
+def rename(session: Session, tag: Tag, name: str) -> None:
+    """Give ``tag`` a new name, and its folded name with it (flushed, not committed)."""
+    tag.value = name
+    result = session.execute(
+        update(TagFold).where(TagFold.tag_id == tag.id).values(folded=fold_tag_name(name)),
+        execution_options={"synchronize_session": False},
+    )
+    if cast(CursorResult[Any], result).rowcount == 0:  # a tag written by SQL outside the API
+        session.add(TagFold(tag_id=tag.id, folded=fold_tag_name(name)))
+    session.flush()
 
 
 def delete_by_id(session: Session, tag_id: int) -> bool:

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from server.db.meta import get_data_version
+from server.db.models import fold_tag_name
 from server.errors import InvalidInputError, NotFoundError
 from server.repositories import analytics as repo
 from server.schemas.analytics import (
@@ -49,7 +50,7 @@ from server.schemas.analytics import (
     WeightDistributionPublic,
 )
 from server.services.cache import ResultCache
-from server.services.search import normalise_names, resolve_tag_names, tag_directory
+from server.services.search import find_tags, normalise_names, resolve_tag_names
 
 LORENZ_POINTS = 100
 MAX_TREND_PERIODS = 1200
@@ -407,8 +408,7 @@ def tag_trends(
     if from_year is not None and to_year is not None:
         _check_periods(from_year, to_year, monthly=monthly)
     version = _version(session, data_version)
-    directory = tag_directory(session, cache, version)
-    groups, unknown = resolve_tag_names(directory, names)
+    groups, unknown = resolve_tag_names(find_tags(session, cache, version, names), names)
     if not groups:
         raise NotFoundError(
             "no tag is named " + ", ".join(repr(name) for name in unknown),
@@ -458,7 +458,7 @@ def tag_trends(
         )
 
     args = {
-        "tags": [name.lower() for name in names],
+        "tags": [fold_tag_name(name) for name in names],
         "from": from_year,
         "to": to_year,
         "granularity": granularity.value,

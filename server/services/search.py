@@ -1,7 +1,7 @@
 """The artist search use case, shared by REST and GraphQL.
 
-Tag names are resolved against a case-folded directory of every tag, built once per data
-version (Python's ``str.lower`` folds ``TROPICÁLIA`` where SQLite's ``lower`` would not).
+Tag names are compared ignoring case, by their folded form (`server.db.models.fold_tag_name`:
+Python folds ``TROPICÁLIA`` where SQLite's ``lower`` would not), looked up in ``tag_folds``.
 Results are cached per (criteria, sort, data version): the first `SEARCH_WINDOW` rows as one
 window that every page inside it is cut from, pages further on one by one; totals per
 (criteria, data version), so paging through a result counts it once. A first page counts
@@ -25,8 +25,10 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from server.db.meta import get_data_version
+from server.db.models import fold_tag_name
 from server.errors import InvalidInputError
 from server.repositories import search as repo
+from server.repositories import tags as tags_repo
 from server.schemas.fields import INT32_MAX
 from server.schemas.search import (
     ArtistSearchCriteria,
@@ -58,49 +60,50 @@ def _listener_bound(bound: int | None) -> int | None:
     return None if bound is None else min(bound, INT32_MAX)
 
 
-class TagDirectory(BaseModel):
-    """Every tag by its lower-cased name (a list: names could differ only by case)."""
-
-    by_name: dict[str, list[tuple[int, str]]]
-
-    def lookup(self, name: str) -> list[tuple[int, str]]:
-        return self.by_name.get(name.lower(), [])
-
-
-def tag_directory(session: Session, cache: ResultCache, version: int) -> TagDirectory:
-    def build() -> TagDirectory:
-        by_name: dict[str, list[tuple[int, str]]] = {}
-        for tag_id, name in repo.all_tag_names(session):
-            by_name.setdefault(name.lower(), []).append((tag_id, name))
-        # Built from trusted rows: skip validating 12k entries (a version's first search
-        # would pay ~50 ms for it).
-        return TagDirectory.model_construct(by_name=by_name)
-
-    return cache.get_or_compute("tag-directory", {}, version, build, TagDirectory)
-
-
 def normalise_names(names: Iterable[str]) -> tuple[str, ...]:
-    """Strip, drop empties and case-insensitive duplicates (the first spelling wins)."""
+    """Strip, drop empties and duplicates ignoring case (the first spelling wins)."""
     seen: set[str] = set()
     kept: list[str] = []
     for raw in names:
         name = raw.strip()
-        if name and name.lower() not in seen:
-            seen.add(name.lower())
+        if name and fold_tag_name(name) not in seen:
+            seen.add(fold_tag_name(name))
             kept.append(name)
     return tuple(kept)
 
 
+TagsByName = dict[str, list[tuple[int, str]]]
+"""The ``(id, name)`` tags of each folded name (`server.repositories.tags.by_folded_names`)."""
+
+
+def find_tags(
+    session: Session, cache: ResultCache, version: int, names: Iterable[str]
+) -> TagsByName:
+    """Every tag named as one of ``names`` ignoring case: one indexed statement, whatever
+    the number of tags in the database, and cached per data version (the further pages of
+    a search, the other sorts of the same tags, need not ask again)."""
+    folded = sorted({fold_tag_name(name) for name in names})
+    if not folded:
+        return {}
+    return cache.get_or_compute(
+        "tags-by-name",
+        {"names": folded},
+        version,
+        lambda: tags_repo.by_folded_names(session, folded),
+        TagsByName,
+    )
+
+
 def resolve_tag_names(
-    directory: TagDirectory, names: Iterable[str]
+    found: TagsByName, names: Iterable[str]
 ) -> tuple[list[list[tuple[int, str]]], list[str]]:
     """``(the (id, name) tags of each known name, the unknown names)``, in request order."""
     groups: list[list[tuple[int, str]]] = []
     unknown: list[str] = []
     for name in names:
-        found = directory.lookup(name)
-        if found:
-            groups.append(found)
+        group = found.get(fold_tag_name(name))
+        if group:
+            groups.append(group)
         else:
             unknown.append(name)
     return groups, unknown
@@ -223,10 +226,10 @@ def _search(
     exclude_ids: list[int] = []
     unknown_exclude: list[str] = []
     if criteria.tags or criteria.exclude_tags:
-        directory = tag_directory(session, cache, version)
-        found, unknown = resolve_tag_names(directory, criteria.tags)
+        named = find_tags(session, cache, version, (*criteria.tags, *criteria.exclude_tags))
+        found, unknown = resolve_tag_names(named, criteria.tags)
         groups = tag_ids(found)
-        excluded, unknown_exclude = resolve_tag_names(directory, criteria.exclude_tags)
+        excluded, unknown_exclude = resolve_tag_names(named, criteria.exclude_tags)
         exclude_ids = sorted({tag_id for group in tag_ids(excluded) for tag_id in group})
 
     def page(rows: Iterable[repo.ArtistSearchRow], total: int) -> SearchWindow:

@@ -122,7 +122,8 @@ def rename_tag(session: Session, tag_id: int, name: str | None) -> TagPublic:
     if name is None or name == tag.value:
         return _public(tag)
     _ensure_name_free(session, name, renaming=tag_id)
-    tag.value = name
+    with database_rules_as_domain_errors(session, f"a tag named {name!r} was created concurrently"):
+        repo.rename(session, tag, name)
     with database_rules_as_domain_errors(session, f"a tag named {name!r} was created concurrently"):
         commit_write(session)
     return _public(tag)

@@ -238,7 +238,7 @@ def test_a_page_costs_one_statement_and_the_total_one_whatever_the_page_size(
     # The data version (ETag) is read outside the engine on SQLite (Database.data_version),
     # through it on PostgreSQL.
     version = 0 if engine.dialect.name == "sqlite" else 1
-    # tag directory + page, for 1 hit or for all 5: the first page is read as a window of
+    # the tags by name + page, for 1 hit or for all 5: the first page is read as a window of
     # SEARCH_WINDOW rows, and 5 matches fill less than that, so the window's length is the
     # total and no COUNT runs.
     assert counts == [version + 2, version + 2]
@@ -255,7 +255,7 @@ def test_a_page_costs_one_statement_and_the_total_one_whatever_the_page_size(
     cache.clear()
     with count_statements(engine) as statements:
         past = search(client, tags="rock,pop,electronic,indie", match="any", limit=10, offset=200)
-    # past the end: tag directory + the total, and no page is read past it
+    # past the end: the tags by name + the total, and no page is read past it
     assert len(statements) == version + 2
     assert (past["items"], past["total"]) == ([], 5)
 
