@@ -20,7 +20,7 @@ from server.recommend.lifecycle import load_recommender
 from server.rest import build_api_router
 from server.rest.middleware import ResponseCacheMiddleware
 from server.rest.ratelimit import install_rate_limiter
-from server.runtime import tune_process
+from server.runtime import YoungCollectionMiddleware, tune_process
 from server.services.cache import build_cache
 
 API_PREFIX = "/api/v1"
@@ -86,9 +86,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["Link", "ETag", "X-Data-Version", "X-Request-ID", "Retry-After"],
         )
 
-    # Outermost: its timing covers everything, its request id reaches every log line, and
-    # /metrics answered here is never rate limited, cached or compressed.
+    # Outside the rest: its timing covers everything, its request id reaches every log line,
+    # and /metrics answered here is never rate limited, cached or compressed.
     app.add_middleware(ObservabilityMiddleware, metrics=metrics)
+    # Outermost: young garbage collections between requests, however full the caches are
+    # (server/runtime.py), once a response and its metrics are done.
+    app.add_middleware(YoungCollectionMiddleware)
 
     from server.graphql.schema import graphql_router
 

@@ -1,5 +1,5 @@
 """Process-wide runtime settings an API worker applies once, at start-up: the garbage
-collector's and the C allocator's.
+collector's and the C allocator's; and the young collections a worker runs itself.
 
 Why the allocator. A recommendation at 100× the real data allocates a few arrays as wide as
 the catalogue (327,020 artists: 1.3–3.5 MB each) and frees them before the next request.
@@ -26,6 +26,12 @@ import logging
 import os
 import platform
 import sys
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger("soundstream.runtime")
 
@@ -76,6 +82,83 @@ def tune_garbage_collector() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 20, 50)
+
+
+YOUNG_COLLECTION_INTERVAL_SECONDS = 0.1
+"""The longest a serving worker goes without collecting its youngest generation."""
+
+
+class YoungCollections:
+    """Collect the youngest generation when none has run for ``interval`` seconds.
+
+    Why: CPython starts a young collection when allocations outnumber deallocations by the
+    threshold — and it counts the freeing of *any* object, however old, against the new
+    ones. A worker whose caches are full frees an old entry for every new one it stores (the
+    result cache's LRU, SQLAlchemy's compiled statements), so the count stands still while
+    the new entries and every request's cyclic garbage (SQL constructs) pile up in the
+    youngest generation, until one collection walks all of them: at 100x the data, after
+    the search by tags had filled the cache, the name search's replay held 426,000 objects
+    in it and paused 500-600 ms once; under wrk its p99 was 400-530 ms with one worker,
+    against 30 ms from a fresh start. Collected every 100 ms instead it holds what 100 ms of
+    requests leave (a few thousand objects, a few ms), the longest request of the replay
+    was 30 ms, and the throughput did not move (docs/scaling.md, run 15).
+    """
+
+    def __init__(
+        self,
+        interval: float = YOUNG_COLLECTION_INTERVAL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.interval = interval
+        self.clock = clock
+        self.collections = 0
+        """How many young collections `tick` started (not those CPython did itself)."""
+        self._last = clock()
+
+    def observe(self, phase: str, _info: dict[str, Any]) -> None:
+        """``gc.callbacks`` entry: any collection (every one includes the youngest
+        generation) restarts the interval."""
+        if phase == "stop":
+            self._last = self.clock()
+
+    def tick(self) -> bool:
+        """Collect the youngest generation if none ran for the interval; True if it did."""
+        now = self.clock()
+        if now - self._last < self.interval:
+            return False
+        self._last = now
+        self.collections += 1
+        gc.collect(0)
+        return True
+
+
+_young: YoungCollections | None = None
+_young_guard = threading.Lock()
+
+
+def young_collections() -> YoungCollections:
+    """This process's `YoungCollections`, watching every collection from its creation."""
+    global _young
+    with _young_guard:
+        if _young is None:
+            _young = YoungCollections()
+            gc.callbacks.append(_young.observe)
+        return _young
+
+
+class YoungCollectionMiddleware:
+    """After each HTTP response, `YoungCollections.tick`: the collection runs between
+    requests, never inside the one that is being answered (pure ASGI: every request pays
+    for this layer, a clock read)."""
+
+    def __init__(self, app: ASGIApp, collections: YoungCollections | None = None) -> None:
+        self.app = app
+        self.collections = collections or young_collections()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+        if scope["type"] == "http":
+            self.collections.tick()
 
 
 def tune_process(*, allocator: bool = True) -> None:
