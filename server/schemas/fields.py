@@ -25,6 +25,18 @@ NO_NUL = r"^[^\x00]*$"
 """A pattern for text: anything but NUL, which PostgreSQL's ``TEXT`` refuses."""
 
 
+def is_text(value: str) -> bool:
+    """True unless ``value`` holds a lone surrogate: JSON can spell one (``"\\ud800"``) and
+    GraphQL variables carry it through, but it has no UTF-8 encoding, so no database driver
+    can send it (a string field with constraints is refused by Pydantic; a bare ``str``
+    reaching a query must be checked)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def not_blank(value: str) -> str:
     """Refuse names made only of spaces; others are kept verbatim (never stripped), so a
     name round-trips byte for byte."""

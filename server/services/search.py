@@ -29,7 +29,7 @@ from server.db.models import fold_tag_name
 from server.errors import InvalidInputError
 from server.repositories import search as repo
 from server.repositories import tags as tags_repo
-from server.schemas.fields import INT32_MAX
+from server.schemas.fields import INT32_MAX, is_text
 from server.schemas.search import (
     ArtistSearchCriteria,
     ArtistSearchHit,
@@ -60,11 +60,20 @@ def _listener_bound(bound: int | None) -> int | None:
     return None if bound is None else min(bound, INT32_MAX)
 
 
-def normalise_names(names: Iterable[str]) -> tuple[str, ...]:
-    """Strip, drop empties and duplicates ignoring case (the first spelling wins)."""
+def normalise_names(names: Iterable[str], field: str = "tags") -> tuple[str, ...]:
+    """Strip, drop empties and duplicates ignoring case (the first spelling wins).
+
+    Raises `InvalidInputError` for a name that is not Unicode text (a lone surrogate, which
+    JSON can spell and GraphQL variables carry): the names are looked up in the database,
+    whose driver cannot encode it."""
     seen: set[str] = set()
     kept: list[str] = []
     for raw in names:
+        if not is_text(raw):
+            raise InvalidInputError(
+                f"{field} holds a name that is not valid Unicode text",
+                errors=[{"field": field, "msg": "a lone surrogate is not text"}],
+            )
         name = raw.strip()
         if name and fold_tag_name(name) not in seen:
             seen.add(fold_tag_name(name))
@@ -126,8 +135,8 @@ def normalise_criteria(criteria: ArtistSearchCriteria) -> ArtistSearchCriteria:
     _check_range(criteria.min_listeners, criteria.max_listeners, "min_listeners", "max_listeners")
     _check_range(criteria.min_plays, criteria.max_plays, "min_plays", "max_plays")
     _check_range(criteria.tagged_from, criteria.tagged_to, "tagged_from", "tagged_to")
-    tags = normalise_names(criteria.tags)
-    exclude = normalise_names(criteria.exclude_tags)
+    tags = normalise_names(criteria.tags, "tags")
+    exclude = normalise_names(criteria.exclude_tags, "exclude_tags")
     for field, names in (("tags", tags), ("exclude_tags", exclude)):
         if len(names) > MAX_TAG_NAMES:
             raise InvalidInputError(

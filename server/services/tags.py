@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from server.db.models import Tag
 from server.errors import ConflictError, NotFoundError
 from server.repositories import tags as repo
-from server.schemas.fields import INT32_MAX
+from server.schemas.fields import INT32_MAX, is_text
 from server.schemas.pagination import Page, PageParams
 from server.schemas.tags import TagCreate, TagPublic
 from server.services.integrity import database_rules_as_domain_errors, no_id_left
@@ -101,6 +101,8 @@ def create_tag(session: Session, data: TagCreate) -> TagPublic:
 
 def find_tag_by_name(session: Session, name: str) -> TagPublic | None:
     """The tag called ``name`` (exactly, else ignoring case), or None; never creates one."""
+    if not is_text(name):  # no tag can be called that, and no driver could send it
+        return None
     exact = repo.find_by_name(session, name)
     if exact is not None:
         return _public(exact)
